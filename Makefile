@@ -1,0 +1,57 @@
+# Impact Alliances — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+INSTALLED := $(VENV)/.installed
+# Exit status of scripts/with-postgres.sh when no PostgreSQL binaries exist.
+NO_POSTGRES := 3
+
+.PHONY: install system-deps run test test-sqlite test-postgres lint format bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+# Debian packages the tests use (PostgreSQL server binaries); installed when missing and possible.
+system-deps:
+	@scripts/install-system-deps.sh
+
+run: export DJANGO_DEBUG = true
+run: install
+	@mkdir -p var
+	@$(MANAGE) check_database
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_reference_data
+	$(MANAGE) generate_demo_data --count 1200 --seed 17 --if-empty
+	@$(MANAGE) ensure_demo_admin
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: install
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres: install system-deps
+	@scripts/with-postgres.sh $(PY) -m pytest; status=$$?; \
+	if [ $$status -eq $(NO_POSTGRES) ]; then \
+	  if [ "$$CI" = "true" ]; then echo "ÉCHEC : PostgreSQL est obligatoire en CI et n'a pas pu être lancé."; exit 1; fi; \
+	  echo "ATTENTION : PostgreSQL absent, seule la suite SQLite a été exécutée."; \
+	else exit $$status; fi
+
+test: lint test-sqlite test-postgres
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/static

@@ -1,0 +1,15 @@
+"""Load every reference list: objectives, domains, partnership types and territories."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+FIXTURES = ["objectives", "domains", "partnership_types"]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de référence : objectifs, domaines, partenariats, territoires."
+
+    def handle(self, *args, **options):
+        # The fixtures key on natural keys, so loading them again updates rather than duplicates.
+        call_command("loaddata", *FIXTURES, verbosity=options["verbosity"])
+        call_command("load_territories", verbosity=options["verbosity"], stdout=self.stdout)

@@ -1,0 +1,347 @@
+"""The catalogue of alliance examples and the reference lists that describe them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
+from .querysets import ActorQuerySet, ExampleQuerySet
+from .text import unique_slug
+from .validators import validate_rna, validate_siren
+
+MIN_YEAR = 1945
+MAX_YEAR = 2100
+REFERENCE_PREFIX = "IA-"
+
+color_validator = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Une couleur s'écrit #RRVVBB."))
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ObjectiveManager(models.Manager):
+    def get_by_natural_key(self, family, number):
+        return self.get(family=family, number=number)
+
+
+class Objective(models.Model):
+    """A goal an example serves: one of the 17 ODD or of the 4 objectives of "faire alliance"."""
+
+    family = models.CharField(_("famille"), max_length=10, choices=ObjectiveFamily.choices)
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    name = models.CharField(_("intitulé"), max_length=300)
+    short_name = models.CharField(_("intitulé court"), max_length=100)
+    color = models.CharField(_("couleur"), max_length=7, validators=[color_validator])
+
+    objects = ObjectiveManager()
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["family", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "number"],
+                name="%(app_label)s_%(class)s_unique_family_number",
+                violation_error_message=_("Cet objectif existe déjà."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        if self.family == ObjectiveFamily.ODD:
+            return f"ODD {self.number} : {self.short_name}"
+        return f"{self.number}. {self.short_name}"
+
+    def get_absolute_url(self):
+        """The page of an ODD; alliance objectives are reached through the list filter."""
+        if self.family == ObjectiveFamily.ODD:
+            return reverse("catalogue:odd_detail", args=[self.number])
+        return reverse("catalogue:example_list") + f"?objectif={self.number}"
+
+    def natural_key(self):
+        return (self.family, self.number)
+
+
+class Domain(models.Model):
+    """A field of action: éducation et jeunesse, santé, environnement…"""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        """The examples of this domain."""
+        return reverse("catalogue:domain_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PartnershipType(models.Model):
+    """A kind of partnership: mécénat, pratiques responsables, coopération économique,
+    innovation sociétale."""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = _("type de partenariat")
+        verbose_name_plural = _("types de partenariat")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Actor(TimeStampedModel):
+    """An organisation or a group that takes part in alliances."""
+
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True, blank=True)
+    actor_type = models.CharField(_("type d'acteur"), max_length=20, choices=ActorType.choices)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    rna = models.CharField(_("RNA"), max_length=10, blank=True, validators=[validate_rna])
+    website = models.URLField(_("site web"), blank=True)
+    territory = models.ForeignKey(
+        "territoires.Territory",
+        verbose_name=_("territoire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actors",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager.from_queryset(ActorQuerySet)()
+
+    class Meta:
+        verbose_name = _("acteur")
+        verbose_name_plural = _("acteurs")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=~Q(siren=""),
+                name="%(app_label)s_%(class)s_unique_siren",
+                violation_error_message=_("Un acteur porte déjà ce SIREN."),
+            ),
+            models.UniqueConstraint(
+                fields=["rna"],
+                condition=~Q(rna=""),
+                name="%(app_label)s_%(class)s_unique_rna",
+                violation_error_message=_("Un acteur porte déjà ce numéro RNA."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Actor, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The public page of this actor and of the examples it takes part in."""
+        return reverse("catalogue:actor_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Example(TimeStampedModel):
+    """One alliance: a partnership between actors of different kinds, located in a territory."""
+
+    reference = models.CharField(
+        _("référence"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Attribuée automatiquement (IA-00042) si elle est laissée vide."),
+    )
+    title = models.CharField(_("titre"), max_length=255)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True, blank=True)
+    summary = models.TextField(_("résumé"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=ExampleStatus.choices,
+        default=ExampleStatus.BROUILLON,
+        db_index=True,
+    )
+    territory = models.ForeignKey(
+        "territoires.Territory",
+        verbose_name=_("territoire"),
+        on_delete=models.PROTECT,
+        related_name="examples",
+    )
+    scale = models.CharField(_("échelle"), max_length=15, choices=Scale.choices, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("année de début"),
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("année de fin"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
+    domains = models.ManyToManyField(
+        Domain, verbose_name=_("domaines"), blank=True, related_name="examples"
+    )
+    objectives = models.ManyToManyField(
+        Objective, verbose_name=_("objectifs"), blank=True, related_name="examples"
+    )
+    partnership_types = models.ManyToManyField(
+        PartnershipType,
+        verbose_name=_("types de partenariat"),
+        blank=True,
+        related_name="examples",
+    )
+    partners = models.ManyToManyField(
+        Actor,
+        verbose_name=_("partenaires"),
+        through="Partnership",
+        blank=True,
+        related_name="examples",
+    )
+    website = models.URLField(_("site web"), blank=True)
+    verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = SlugManager.from_queryset(ExampleQuerySet)()
+
+    class Meta:
+        verbose_name = _("exemple")
+        verbose_name_plural = _("exemples")
+        ordering = ["-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="%(app_label)s_%(class)s_end_after_start",
+                violation_error_message=_(
+                    "L'année de fin doit être égale ou postérieure à l'année de début."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=MIN_YEAR, start_year__lte=MAX_YEAR),
+                name="%(app_label)s_%(class)s_start_year_range",
+                violation_error_message=_(
+                    "L'année de début doit être comprise entre 1945 et 2100."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(end_year__gte=MIN_YEAR, end_year__lte=MAX_YEAR),
+                name="%(app_label)s_%(class)s_end_year_range",
+                violation_error_message=_("L'année de fin doit être comprise entre 1945 et 2100."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-start_year"], name="catalogue_example_status_year"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Example, self.title, exclude_pk=self.pk)
+        if self.reference:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            self.reference = None
+            super().save(*args, **kwargs)
+            self.reference = self.format_reference(self.pk)
+            Example.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    def get_absolute_url(self):
+        """The public page of this example (404 unless published)."""
+        return reverse("catalogue:example_detail", args=[self.slug])
+
+    @staticmethod
+    def format_reference(number: int) -> str:
+        return f"{REFERENCE_PREFIX}{number:05d}"
+
+
+class Partnership(models.Model):
+    """The part one actor plays in one example."""
+
+    example = models.ForeignKey(
+        Example, verbose_name=_("exemple"), on_delete=models.CASCADE, related_name="partnerships"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("acteur"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=15, choices=PartnerRole.choices, default=PartnerRole.PARTENAIRE
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["example", "actor"],
+                name="%(app_label)s_%(class)s_unique_actor_per_example",
+                violation_error_message=_("Cet acteur figure déjà parmi les partenaires."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()})"

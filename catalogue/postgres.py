@@ -1,0 +1,30 @@
+"""Database pieces that only PostgreSQL has; on SQLite they do nothing."""
+
+from django.db import migrations
+
+TEXT_SEARCH_CONFIG = "french_unaccent"
+
+CREATE_TEXT_SEARCH_CONFIG = f"""
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{TEXT_SEARCH_CONFIG}') THEN
+    CREATE TEXT SEARCH CONFIGURATION {TEXT_SEARCH_CONFIG} (COPY = french);
+    ALTER TEXT SEARCH CONFIGURATION {TEXT_SEARCH_CONFIG}
+      ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+  END IF;
+END
+$$;
+"""
+DROP_TEXT_SEARCH_CONFIG = f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {TEXT_SEARCH_CONFIG};"
+
+
+class PostgresOnlySQL(migrations.RunSQL):
+    """RunSQL that is skipped on every database but PostgreSQL."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -1,0 +1,39 @@
+"""Reads of the catalogue: the one place that says which relations a page loads."""
+
+from django.db import models
+from django.db.models import Prefetch
+
+from .choices import ExampleStatus
+
+
+class ExampleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see."""
+        return self.filter(status=ExampleStatus.PUBLIE)
+
+    def with_related(self):
+        """Everything a list row, an export row or a detail page shows, in a fixed number of
+        queries whatever the number of examples."""
+        from .models import Partnership
+
+        return self.select_related("territory").prefetch_related(
+            "domains",
+            "objectives",
+            "partnership_types",
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.select_related("actor").order_by("position", "pk"),
+            ),
+        )
+
+    def in_territory(self, territory):
+        """Examples located in this territory or anywhere below it."""
+        return self.filter(territory__in=territory.descendants())
+
+
+class ActorQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("territory")
+
+    def with_published_examples(self):
+        return self.filter(partnerships__example__status=ExampleStatus.PUBLIE).distinct()

@@ -1,0 +1,36 @@
+"""Text normalisation shared by search, slugs and spreadsheet matching."""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+_SPACES = re.compile(r"\s+")
+# Ligatures that NFKD leaves alone but French writers use.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: 'École  Élémentaire' -> 'ecole elementaire'."""
+    text = (text or "").translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def slug_base(text: str, max_length: int) -> str:
+    return slugify(fold(text))[:max_length].strip("-") or "sans-titre"
+
+
+def unique_slug(model, text: str, *, max_length: int = 80, exclude_pk=None, taken=None) -> str:
+    """A slug from `text`, made unique in `model` (and in `taken`, for bulk work) with -2, -3…"""
+    base = slug_base(text, max_length - 6)
+    existing = model.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        existing = existing.exclude(pk=exclude_pk)
+    used = set(existing.values_list("slug", flat=True)) | (taken or set())
+    candidate, counter = base, 2
+    while candidate in used:
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate

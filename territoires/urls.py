@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "territoires"
+urlpatterns = [
+    path("<slug:slug>/", views.TerritoryDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,21 @@
+import pytest
+from django.core.management import call_command
+
+from territoires.models import Territory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database holds the real reference data, loaded once per session."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def lille(db):
+    return Territory.objects.get(slug="commune-59350")
+
+
+@pytest.fixture
+def hauts_de_france(db):
+    return Territory.objects.get(slug="region-32")

@@ -1,0 +1,59 @@
+import pytest
+
+from catalogue.models import Example
+from territoires.models import Territory
+
+from .factories import ExampleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_commune_is_below_its_departement_and_region(lille):
+    nord = Territory.objects.get(slug="departement-59")
+    hauts_de_france = Territory.objects.get(slug="region-32")
+    assert lille.parent == nord
+    assert nord.parent == hauts_de_france
+    assert nord.descendants().filter(pk=lille.pk).exists()
+    assert hauts_de_france.descendants().filter(pk=lille.pk).exists()
+    assert not Territory.objects.get(slug="region-11").descendants().filter(pk=lille.pk).exists()
+
+
+def test_ancestors_run_from_country_to_parent(lille):
+    assert [t.slug for t in lille.ancestors()] == ["pays-fr", "region-32", "departement-59"]
+
+
+def test_epci_reaches_its_member_communes(lille):
+    metropole = Territory.objects.get(slug="epci-200093201")  # Métropole Européenne de Lille
+    members = metropole.descendants()
+    assert members.filter(pk=lille.pk).exists()
+    assert members.filter(slug="commune-59512").exists()  # Roubaix
+    assert not members.filter(slug="commune-62041").exists()  # Arras
+    assert members.filter(level="commune").count() > 90
+
+
+def test_epci_sits_below_its_departement():
+    metropole = Territory.objects.get(slug="epci-200093201")
+    assert (
+        Territory.objects.get(slug="departement-59").descendants().filter(pk=metropole.pk).exists()
+    )
+
+
+def test_corsica_slugs_are_lower_case():
+    assert Territory.objects.get(slug="departement-2a").name == "Corse-du-Sud"
+
+
+def test_region_includes_examples_located_in_its_communes_and_epci(lille, hauts_de_france):
+    in_lille = ExampleFactory(territory=lille)
+    in_metropole = ExampleFactory(territory=Territory.objects.get(slug="epci-200093201"))
+    in_paris = ExampleFactory(territory=Territory.objects.get(slug="commune-75056"))
+    found = set(Example.objects.in_territory(hauts_de_france))
+    assert {in_lille, in_metropole} <= found
+    assert in_paris not in found
+
+
+def test_epci_includes_examples_of_its_member_communes(lille):
+    in_lille = ExampleFactory(territory=lille)
+    in_arras = ExampleFactory(territory=Territory.objects.get(slug="commune-62041"))
+    found = set(Example.objects.in_territory(Territory.objects.get(slug="epci-200093201")))
+    assert in_lille in found
+    assert in_arras not in found
