@@ -1,6 +1,7 @@
 """The catalogue of alliance examples and the reference lists that describe them."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -260,6 +261,11 @@ class Example(TimeStampedModel):
         editable=False,
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Kept current by catalogue.search: the weighted document (PostgreSQL), the folded
+    # document (SQLite) and the folded title and partner names (typo tolerance).
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_names = models.TextField(blank=True, editable=False)
 
     objects = SlugManager.from_queryset(ExampleQuerySet)()
 

@@ -1,14 +1,24 @@
 """Public pages of the catalogue."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .choices import ObjectiveFamily
+from territoires.models import TerritoryLevel
+
+from .choices import ActorType, ObjectiveFamily
+from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
+from .querystrings import query_with
+from .text import fold
+
+RELATED_EXAMPLES = 4
 
 
 def healthz(request):
@@ -35,23 +45,126 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Example.objects.published()
+        figures = published.aggregate(
+            examples=Count("pk", distinct=True),
+            actors=Count("partnerships__actor", distinct=True),
+            territories=Count("territory", distinct=True),
+        )
         return super().get_context_data(
-            example_count=published.count(),
-            actor_count=Actor.objects.filter(partnerships__example__in=published)
-            .distinct()
-            .count(),
-            latest_examples=published.with_related().order_by("-created_at")[:6],
+            figures=figures,
+            latest_examples=published.with_related().order_by("-created_at", "-pk")[:6],
+            odd_list=Objective.objects.filter(family=ObjectiveFamily.ODD),
+            domains=Domain.objects.all(),
             **kwargs,
         )
 
 
-class ExampleListView(ListView):
-    template_name = "catalogue/example_list.html"
-    context_object_name = "examples"
-    paginate_by = settings.EXAMPLES_PER_PAGE
+class ExampleListView(TemplateView):
+    """The filtered list: the URL is the permalink of what is shown."""
 
-    def get_queryset(self):
-        return Example.objects.published().with_related()
+    template_name = "catalogue/example_list.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        filterset = ExampleFilterSet(params)
+        valid = filterset.is_valid()
+        counts = filterset.facet_counts() if valid else {}
+        # A filter that cannot be applied shows its error and no results, never everything.
+        examples = filterset.qs.with_related() if valid else Example.objects.none()
+        paginator = Paginator(examples, settings.EXAMPLES_PER_PAGE)
+        paginator.count = counts.get("total", {}).get("", 0) if valid else 0
+        page_number = filterset.form.cleaned_data.get("page") if valid else 1
+        page = paginator.get_page(page_number or 1)
+        return super().get_context_data(
+            filterset=filterset,
+            form=filterset.form,
+            page_obj=page,
+            paginator=paginator,
+            examples=page.object_list,
+            is_paginated=paginator.num_pages > 1,
+            query_without_page=query_with(params)[1:],
+            search_text=filterset.search_text,
+            facets=facet_groups(filterset, counts) if valid else [],
+            territory_choices=territory_choices(filterset, counts),
+            active_filters=active_filters(filterset, params) if valid else [],
+            **kwargs,
+        )
+
+
+def facet_groups(filterset, counts):
+    """The checkbox facets, each value with the number of results choosing it gives."""
+    data = filterset.form.cleaned_data
+    groups = []
+    for name in ("type_acteur", "domaine", "odd", "objectif", "type_partenariat", "echelle"):
+        selected = set(data.get(name) or [])
+        field = filterset.form.fields[name]
+        options = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(name, {}).get(value, 0),
+                "selected": value in selected,
+            }
+            for value, label in field.choices
+        ]
+        groups.append({"name": name, "label": field.label, "options": options})
+    return groups
+
+
+def territory_choices(filterset, counts):
+    """Régions, each followed by its départements, with their counts; and a deeper
+    territory (EPCI, commune) when one is selected."""
+    selected = filterset.form.cleaned_data.get("territoire") if filterset.is_valid() else None
+    options = filterset.territory_options.values()
+    regions = sorted((t for t in options if t.level == TerritoryLevel.REGION), key=lambda t: t.name)
+    departements = [t for t in options if t.level == TerritoryLevel.DEPARTEMENT]
+    groups = []
+    for region in regions:
+        children = sorted(
+            (d for d in departements if d.parent_id == region.pk), key=lambda d: d.code
+        )
+        groups.append(
+            {
+                "region": region,
+                "count": counts.get("region", {}).get(region.slug, 0),
+                "departements": [
+                    (d, counts.get("departement", {}).get(d.slug, 0)) for d in children
+                ],
+            }
+        )
+    deeper = selected if selected and selected.level in ("epci", "commune") else None
+    return {"groups": groups, "selected": selected, "deeper": deeper}
+
+
+def active_filters(filterset, params):
+    """Each active filter value with the link that removes it."""
+    data = filterset.form.cleaned_data
+    labels = {}
+    for name in ("type_acteur", "domaine", "odd", "objectif", "type_partenariat", "echelle"):
+        labels[name] = dict(filterset.form.fields[name].choices)
+    chips = []
+    for name, values in params.lists():
+        if name not in filterset.filters or name == "tri":
+            continue
+        field_label = filterset.form.fields[name].label
+        for value in values:
+            if not value:
+                continue
+            if name in labels:
+                text = labels[name].get(value, value)
+            elif name in ("territoire", "acteur") and data.get(name):
+                text = str(data[name])
+            elif name == "q":
+                text = f"« {value} »"
+            else:
+                text = value
+            chips.append(
+                {
+                    "label": f"{field_label} : {text}",
+                    "remove_url": query_with(params, drop_value=(name, value)),
+                }
+            )
+    return chips
 
 
 class ExampleDetailView(DetailView):
@@ -61,6 +174,21 @@ class ExampleDetailView(DetailView):
     def get_queryset(self):
         return Example.objects.published().with_related()
 
+    def get_context_data(self, **kwargs):
+        example = self.object
+        domain_ids = [d.pk for d in example.domains.all()]
+        related = (
+            Example.objects.published()
+            .with_related()
+            .filter(Q(territory=example.territory) | Q(domains__in=domain_ids))
+            .exclude(pk=example.pk)
+            .distinct()
+            .order_by("-start_year", "-pk")[:RELATED_EXAMPLES]
+        )
+        return super().get_context_data(
+            related_examples=related, ancestors=example.territory.ancestors(), **kwargs
+        )
+
 
 class ActorListView(ListView):
     template_name = "catalogue/actor_list.html"
@@ -68,10 +196,38 @@ class ActorListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (
+        actors = (
             Actor.objects.with_published_examples()
             .with_related()
-            .annotate(example_count=Count("partnerships", distinct=True))
+            .annotate(
+                example_count=Count(
+                    "partnerships", filter=Q(partnerships__example__status="publie"), distinct=True
+                )
+            )
+            .order_by("name", "pk")
+        )
+        text = self.request.GET.get("q", "").strip()
+        if text:
+            actors = actors.filter(Q(name__icontains=text) | Q(slug__contains=slugify(fold(text))))
+        actor_type = self.request.GET.get("type_acteur")
+        if actor_type in ActorType.values:
+            actors = actors.filter(actor_type=actor_type)
+        return actors
+
+    def get_context_data(self, **kwargs):
+        actor_type = self.request.GET.get("type_acteur", "")
+        error = (
+            _("Type d'acteur inconnu : « %(value)s ».") % {"value": actor_type}
+            if actor_type and actor_type not in ActorType.values
+            else ""
+        )
+        return super().get_context_data(
+            actor_types=ActorType.choices,
+            query=self.request.GET.get("q", ""),
+            selected_type=actor_type,
+            type_error=error,
+            query_without_page=query_with(self.request.GET)[1:],
+            **kwargs,
         )
 
 
@@ -83,29 +239,60 @@ class ActorDetailView(DetailView):
         return Actor.objects.with_related()
 
     def get_context_data(self, **kwargs):
-        examples = Example.objects.published().with_related().filter(partners=self.object)
+        examples = (
+            Example.objects.published()
+            .with_related()
+            .filter(partnerships__actor=self.object)
+            .order_by("-start_year", "-pk")
+        )
         return super().get_context_data(examples=examples, **kwargs)
 
 
-class DomainDetailView(DetailView):
+class ExampleSubsetView(DetailView):
+    """A page about a domain, an ODD or a territory, with its first examples and a link
+    to the full filtered list."""
+
+    preview_size = 25
+    filter_name = ""
+
+    def examples(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        examples = self.examples().with_related().order_by("-start_year", "-pk")
+        return super().get_context_data(
+            examples=examples[: self.preview_size],
+            example_count=examples.count(),
+            list_url=f"/exemples/?{self.filter_name}={self.filter_value()}",
+            **kwargs,
+        )
+
+
+class DomainDetailView(ExampleSubsetView):
     template_name = "catalogue/domain_detail.html"
     context_object_name = "domain"
     model = Domain
+    filter_name = "domaine"
 
-    def get_context_data(self, **kwargs):
-        examples = Example.objects.published().with_related().filter(domains=self.object)
-        return super().get_context_data(examples=examples[:50], **kwargs)
+    def filter_value(self):
+        return self.object.slug
+
+    def examples(self):
+        return Example.objects.published().filter(domains=self.object)
 
 
-class OddDetailView(DetailView):
+class OddDetailView(ExampleSubsetView):
     template_name = "catalogue/odd_detail.html"
     context_object_name = "objective"
+    filter_name = "odd"
 
     def get_object(self, queryset=None):
         return get_object_or_404(
             Objective, family=ObjectiveFamily.ODD, number=self.kwargs["number"]
         )
 
-    def get_context_data(self, **kwargs):
-        examples = Example.objects.published().with_related().filter(objectives=self.object)
-        return super().get_context_data(examples=examples[:50], **kwargs)
+    def filter_value(self):
+        return self.object.number
+
+    def examples(self):
+        return Example.objects.published().filter(objectives=self.object)

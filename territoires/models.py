@@ -34,6 +34,10 @@ class Territory(models.Model):
     level = models.CharField(_("niveau"), max_length=12, choices=TerritoryLevel.choices)
     code = models.CharField(_("code INSEE"), max_length=9)
     name = models.CharField(_("nom"), max_length=200)
+    # Lower-case and accent-free, for searching "eze" or "SAINT-ETIENNE" on any database.
+    folded_name = models.CharField(
+        _("nom simplifié"), max_length=200, db_index=True, editable=False
+    )
     slug = models.SlugField(_("identifiant"), max_length=30, unique=True)
     parent = models.ForeignKey(
         "self",

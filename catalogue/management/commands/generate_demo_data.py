@@ -5,6 +5,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from catalogue import search
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from catalogue.models import (
     Actor,
@@ -287,6 +288,7 @@ class DemoBuilder:
             example.reference = Example.format_reference(example.pk)
         Example.objects.bulk_update(examples, ["reference"], batch_size=1000)
         self.link(examples, relations)
+        search.update_search_index([example.pk for example in examples])
         return len(examples)
 
     def pick_partners(self, by_type, mix):

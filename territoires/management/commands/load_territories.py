@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from catalogue.text import fold
 from territoires.models import Territory, TerritoryLevel
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "territories.csv.gz"
@@ -20,7 +21,7 @@ LEVEL_ORDER = [
     TerritoryLevel.EPCI,
     TerritoryLevel.COMMUNE,
 ]
-UPDATED_FIELDS = ["level", "code", "name", "parent", "path", "population"]
+UPDATED_FIELDS = ["level", "code", "name", "folded_name", "parent", "path", "population"]
 
 
 class Command(BaseCommand):
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                     level=level,
                     code=row["code"],
                     name=row["name"],
+                    folded_name=fold(row["name"]),
                     slug=slug,
                     parent_id=parent_ids.get(parent),
                     path=f"{parent_paths.get(parent, '/')}{slug}/",

@@ -1,0 +1,284 @@
+"""The one ExampleFilterSet that the list page, its facet counts and its exports share."""
+
+from collections import defaultdict
+
+import django_filters
+from django import forms
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Substr
+from django.utils.translation import gettext_lazy as _
+
+from territoires.models import Territory, TerritoryLevel
+
+from . import search
+from .choices import ActorType, ObjectiveFamily, Scale
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Actor,
+    Domain,
+    Example,
+    Objective,
+    Partnership,
+    PartnershipType,
+)
+
+SORTS = [
+    ("pertinence", _("Pertinence")),
+    ("recent", _("Les plus récents")),
+    ("ancien", _("Les plus anciens")),
+    ("titre", _("Titre (A → Z)")),
+]
+ORDERINGS = {
+    "recent": ("-start_year", "-pk"),
+    "ancien": ("start_year", "pk"),
+    "titre": ("title", "pk"),
+}
+# Territory paths are "/pays-fr/region-32/departement-59/…": région and département slugs
+# sit at fixed offsets, which lets one GROUP BY count examples per région or département.
+REGION_IN_PATH = (10, 9)
+DEPARTEMENT_IN_PATH = (20, 15)
+
+
+class SlugObjectField(forms.CharField):
+    """A slug that must name an existing object; cleans to that object."""
+
+    def __init__(self, *, lookup, unknown_message, **kwargs):
+        self.lookup = lookup
+        self.unknown_message = unknown_message
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = self.lookup(value.strip().lower())
+        if found is None:
+            raise forms.ValidationError(self.unknown_message, params={"value": value})
+        return found
+
+
+class SlugObjectFilter(django_filters.Filter):
+    field_class = SlugObjectField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ExampleFilterForm(forms.Form):
+    page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("annee_min"), cleaned.get("annee_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "annee_max",
+                _("L'année maximale (%(high)s) précède l'année minimale (%(low)s).")
+                % {"high": high, "low": low},
+            )
+        return cleaned
+
+
+def year_field_kwargs(label):
+    return {
+        "label": label,
+        "min_value": MIN_YEAR,
+        "max_value": MAX_YEAR,
+        "error_messages": {"invalid": _("Saisissez une année, par exemple 2021.")},
+    }
+
+
+class ExampleFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Mots-clés"), method="filter_search", max_length=200)
+    territoire = SlugObjectFilter(label=_("Territoire"), method="filter_territory")
+    type_acteur = django_filters.MultipleChoiceFilter(
+        label=_("Types d'acteurs (tous ensemble)"),
+        choices=ActorType.choices,
+        method="filter_actor_types",
+    )
+    domaine = django_filters.MultipleChoiceFilter(label=_("Domaines"), method="filter_domains")
+    odd = django_filters.MultipleChoiceFilter(label=_("ODD"), method="filter_odd")
+    objectif = django_filters.MultipleChoiceFilter(
+        label=_("Objectifs d'alliance"), method="filter_alliance_objectives"
+    )
+    type_partenariat = django_filters.MultipleChoiceFilter(
+        label=_("Types de partenariat"), method="filter_partnership_types"
+    )
+    echelle = django_filters.MultipleChoiceFilter(
+        label=_("Échelle"), choices=Scale.choices, field_name="scale", distinct=False
+    )
+    acteur = SlugObjectFilter(label=_("Acteur"), method="filter_actor")
+    annee_min = YearFilter(
+        field_name="start_year", lookup_expr="gte", **year_field_kwargs(_("Débuté en ou après"))
+    )
+    annee_max = YearFilter(
+        field_name="start_year", lookup_expr="lte", **year_field_kwargs(_("Débuté en ou avant"))
+    )
+    tri = django_filters.ChoiceFilter(label=_("Trier par"), choices=SORTS, method="keep")
+
+    class Meta:
+        model = Example
+        fields = []
+        form = ExampleFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Example.objects.published()
+        super().__init__(data, queryset=queryset, **kwargs)
+        # Reference lists: loaded once, they validate values and label the facets.
+        self.domains = list(Domain.objects.all())
+        self.objectives = list(Objective.objects.all())
+        self.partnership_types = list(PartnershipType.objects.all())
+        self.territory_options = self._load_territory_options()
+        self._set_choices("domaine", [(d.slug, d.name) for d in self.domains])
+        self._set_choices("odd", self._objective_choices(ObjectiveFamily.ODD))
+        self._set_choices("objectif", self._objective_choices(ObjectiveFamily.ALLIANCE))
+        self._set_choices("type_partenariat", [(t.slug, t.name) for t in self.partnership_types])
+        self.filters["territoire"].extra.update(
+            lookup=self.territory_options.get,
+            unknown_message=_("Territoire inconnu : « %(value)s »."),
+        )
+        self.filters["acteur"].extra.update(
+            lookup=lambda slug: Actor.objects.filter(slug=slug).first(),
+            unknown_message=_("Acteur inconnu : « %(value)s »."),
+        )
+
+    def _set_choices(self, name, choices):
+        self.filters[name].extra["choices"] = choices
+
+    def _objective_choices(self, family):
+        return [(str(o.number), str(o)) for o in self.objectives if o.family == family]
+
+    def _load_territory_options(self):
+        """Régions and départements (the choices), plus the territory asked for if deeper."""
+        asked = (self.data.get("territoire") or "").strip().lower() if self.data else ""
+        wanted = Q(level__in=[TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT])
+        if asked:
+            wanted |= Q(slug=asked)
+        return {t.slug: t for t in Territory.objects.filter(wanted).order_by("name")}
+
+    # --- filters ---------------------------------------------------------------------------
+
+    def keep(self, queryset, name, value):
+        return queryset  # sorting is applied last, in filter_queryset
+
+    def filter_search(self, queryset, name, value):
+        # Facet counts filter many querysets by the same words: build the condition once.
+        if getattr(self, "_search_condition", None) is None:
+            self._search_condition = search.match_condition(value)
+        return queryset.filter(self._search_condition)
+
+    def filter_territory(self, queryset, name, territory):
+        return queryset.in_territory(territory)
+
+    def filter_actor_types(self, queryset, name, values):
+        # An alliance between every type given: one condition per type.
+        for actor_type in values:
+            queryset = queryset.filter(
+                pk__in=Partnership.objects.filter(actor__actor_type=actor_type).values("example")
+            )
+        return queryset
+
+    def _any_of(self, queryset, **lookup):
+        return queryset.filter(pk__in=Example.objects.filter(**lookup).values("pk"))
+
+    def filter_domains(self, queryset, name, values):
+        return self._any_of(queryset, domains__slug__in=values)
+
+    def filter_odd(self, queryset, name, values):
+        return self._any_of(
+            queryset, objectives__family=ObjectiveFamily.ODD, objectives__number__in=values
+        )
+
+    def filter_alliance_objectives(self, queryset, name, values):
+        return self._any_of(
+            queryset, objectives__family=ObjectiveFamily.ALLIANCE, objectives__number__in=values
+        )
+
+    def filter_partnership_types(self, queryset, name, values):
+        return self._any_of(queryset, partnership_types__slug__in=values)
+
+    def filter_actor(self, queryset, name, actor):
+        return queryset.filter(pk__in=Partnership.objects.filter(actor=actor).values("example"))
+
+    # --- whole-set operations ----------------------------------------------------------------
+
+    def filter_queryset(self, queryset):
+        return self.sort(self._apply(queryset, excluded=None))
+
+    def _apply(self, queryset, *, excluded):
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters and name not in (excluded, "tri"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def search_text(self):
+        return self.form.cleaned_data.get("q") or "" if self.is_valid() else ""
+
+    def sort(self, queryset):
+        text = self.search_text
+        choice = self.form.cleaned_data.get("tri") or ("pertinence" if text else "recent")
+        if choice == "pertinence" and text:
+            return search.order_by_relevance(queryset, text)
+        return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
+
+    def filtered_without(self, excluded):
+        """The published examples that every filter but `excluded` keeps, unordered."""
+        return self._apply(self.queryset.all(), excluded=excluded).order_by()
+
+    def facet_counts(self):
+        """{facet: {value: count}} plus {"total": {"": n}}, in one query.
+
+        Each "any of" facet counts over the examples that the other filters keep, so the
+        number beside a value is what choosing it alone in its facet would give; actor types
+        combine, so theirs count within the current results.
+        """
+        objectives = {ObjectiveFamily.ODD: "odd", ObjectiveFamily.ALLIANCE: "objectif"}
+        parts = [
+            self._facet("total", self.filtered_without(None), Value("")),
+            self._facet(
+                "type_acteur", self.filtered_without(None), F("partnerships__actor__actor_type")
+            ),
+            self._facet("domaine", self.filtered_without("domaine"), F("domains__slug")),
+            self._facet(
+                "type_partenariat",
+                self.filtered_without("type_partenariat"),
+                F("partnership_types__slug"),
+            ),
+            self._facet("echelle", self.filtered_without("echelle"), F("scale")),
+            self._facet(
+                "region",
+                self.filtered_without("territoire"),
+                Substr("territory__path", *REGION_IN_PATH),
+            ),
+            self._facet(
+                "departement",
+                self.filtered_without("territoire"),
+                Substr("territory__path", *DEPARTEMENT_IN_PATH),
+            ),
+        ]
+        for family, facet in objectives.items():
+            parts.append(
+                self._facet(
+                    facet,
+                    self.filtered_without(facet).filter(objectives__family=family),
+                    F("objectives__number"),
+                )
+            )
+        counts = defaultdict(dict)
+        for row in parts[0].union(*parts[1:], all=True):
+            key = (row["key"] or "").rstrip("/")
+            counts[row["facet"]][key] = row["n"]
+        return counts
+
+    @staticmethod
+    def _facet(name, queryset, key):
+        return (
+            queryset.annotate(facet=Value(name), key=Cast(key, CharField()))
+            .values("facet", "key")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
