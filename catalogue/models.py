@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast, Concat, LPad
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -321,6 +322,15 @@ class Example(TimeStampedModel):
     @staticmethod
     def format_reference(number: int) -> str:
         return f"{REFERENCE_PREFIX}{number:05d}"
+
+    @staticmethod
+    def reference_expression():
+        """`format_reference(pk)` in SQL, to number many new examples in one UPDATE."""
+        digits = Cast("pk", models.CharField())
+        return Concat(
+            Value(REFERENCE_PREFIX),
+            Case(When(pk__lt=100_000, then=LPad(digits, 5, Value("0"))), default=digits),
+        )
 
 
 class Partnership(models.Model):

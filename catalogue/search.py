@@ -201,6 +201,14 @@ def update_search_index(example_ids=None):
         batches = [
             all_ids[i : i + INDEX_BATCH_SIZE] for i in range(0, len(all_ids), INDEX_BATCH_SIZE)
         ]
+    if uses_postgres() and len(batches) > 1:
+        # After a bulk load the planner's statistics are stale; the subqueries below then
+        # scan whole tables per row. Refresh them first.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE catalogue_example, catalogue_partnership, catalogue_actor, "
+                "catalogue_example_domains"
+            )
     for batch in batches:
         if uses_postgres():
             Example.objects.filter(pk__in=batch).update(

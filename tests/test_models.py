@@ -110,3 +110,10 @@ def test_years_out_of_range_are_refused(year):
 def test_a_well_formed_example_passes_full_clean():
     example = ExampleFactory.build(start_year=2019, end_year=2021, reference="IA-99999")
     example.full_clean()
+
+
+@pytest.mark.parametrize("pk", [42, 123_456])
+def test_reference_expression_numbers_like_format_reference(pk):
+    ExampleFactory(pk=pk, reference="provisoire")
+    Example.objects.filter(pk=pk).update(reference=Example.reference_expression())
+    assert Example.objects.get(pk=pk).reference == Example.format_reference(pk)

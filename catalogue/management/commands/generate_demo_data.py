@@ -168,8 +168,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="ne rien faire si des exemples existent déjà"
         )
+        parser.add_argument(
+            "--all-published", action="store_true", help="publier tous les exemples (bancs d'essai)"
+        )
 
-    def handle(self, *args, count, seed, if_empty, **options):
+    def handle(self, *args, count, seed, if_empty, all_published, **options):
         if count < 1:
             raise CommandError("--count doit être un entier positif.")
         if if_empty and Example.objects.exists():
@@ -187,13 +190,15 @@ class Command(BaseCommand):
                 "Aucun territoire : lancez d'abord « manage.py load_reference_data »."
             )
         with transaction.atomic():
-            created = DemoBuilder(random.Random(seed), places).build(count)
+            builder = DemoBuilder(random.Random(seed), places, all_published=all_published)
+            created = builder.build(count)
         self.stdout.write(f"{created} exemples de démonstration créés.")
 
 
 class DemoBuilder:
-    def __init__(self, rng, places):
+    def __init__(self, rng, places, *, all_published=False):
         self.rng = rng
+        self.all_published = all_published
         self.places = places
         self.domains = {d.slug: d.pk for d in Domain.objects.all()}
         self.odd = list(
@@ -263,10 +268,7 @@ class DemoBuilder:
                     slug=self.unique(title, self.example_slugs),
                     summary=summary,
                     description=f"{summary}\n\n{DEMO_NOTE}",
-                    status=rng.choices(
-                        [ExampleStatus.PUBLIE, ExampleStatus.BROUILLON, ExampleStatus.ARCHIVE],
-                        weights=[90, 7, 3],
-                    )[0],
+                    status=self.pick_status(),
                     territory_id=territory_pk,
                     scale=scale,
                     start_year=start_year,
@@ -284,12 +286,17 @@ class DemoBuilder:
                 }
             )
         examples = Example.objects.bulk_create(examples, batch_size=1000)
-        for example in examples:
-            example.reference = Example.format_reference(example.pk)
-        Example.objects.bulk_update(examples, ["reference"], batch_size=1000)
+        Example.objects.filter(pk__in=[e.pk for e in examples]).update(
+            reference=Example.reference_expression()
+        )
         self.link(examples, relations)
         search.update_search_index([example.pk for example in examples])
         return len(examples)
+
+    def pick_status(self):
+        statuses = [ExampleStatus.PUBLIE, ExampleStatus.BROUILLON, ExampleStatus.ARCHIVE]
+        status = self.rng.choices(statuses, weights=[90, 7, 3])[0]
+        return ExampleStatus.PUBLIE if self.all_published else status
 
     def pick_partners(self, by_type, mix):
         partners = []
