@@ -240,7 +240,10 @@ class ExampleFilterSet(django_filters.FilterSet):
         parts = [
             self._facet("total", self.filtered_without(None), Value("")),
             self._facet(
-                "type_acteur", self.filtered_without(None), F("partnerships__actor__actor_type")
+                "type_acteur",
+                self.filtered_without(None),
+                F("partnerships__actor__actor_type"),
+                distinct=True,  # two associations in one example count once
             ),
             self._facet("domaine", self.filtered_without("domaine"), F("domains__slug")),
             self._facet(
@@ -275,10 +278,12 @@ class ExampleFilterSet(django_filters.FilterSet):
         return counts
 
     @staticmethod
-    def _facet(name, queryset, key):
+    def _facet(name, queryset, key, *, distinct=False):
+        # An example has a domain, an ODD, a scale… at most once: a plain COUNT is exact
+        # there, and much cheaper than COUNT(DISTINCT) at 100,000 examples.
         return (
             queryset.annotate(facet=Value(name), key=Cast(key, CharField()))
             .values("facet", "key")
-            .annotate(n=Count("pk", distinct=True))
+            .annotate(n=Count("pk", distinct=distinct))
             .order_by()
         )
