@@ -17,9 +17,10 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# Debian packages the tests use (PostgreSQL server binaries); installed when missing and possible.
+# Debian packages the tests use (PostgreSQL server binaries, chromium for the browser tests);
+# installed when missing and possible.
 system-deps:
-	@scripts/install-system-deps.sh
+	@scripts/install-system-deps.sh chromium
 
 run: export DJANGO_DEBUG = true
 run: install
@@ -37,7 +38,9 @@ lint: install
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-test-sqlite: install
+# The browser tests (tests/e2e) run on both databases: about 10 s each, and the PostgreSQL run
+# is the one closest to production.
+test-sqlite: install system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 
 test-postgres: install system-deps

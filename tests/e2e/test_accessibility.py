@@ -1,0 +1,82 @@
+"""axe-core finds no serious or critical WCAG 2.1 AA violation on the main pages."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+
+def blocking_violations(page):
+    """The serious and critical WCAG 2.1 AA violations on the page, one readable line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}) : {violation['help']} — "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def open_page(page, path):
+    response = page.goto(path)
+    assert response.status == 200, f"{path} répond {response.status}"
+    return page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/", id="accueil"),
+        pytest.param("/exemples/?q=ecole", id="liste-filtree"),
+        pytest.param("/territoires/region-32/", id="territoire"),
+    ],
+)
+def test_public_page_has_no_serious_accessibility_violation(page, alliance, path):
+    open_page(page, path)
+    assert blocking_violations(page) == []
+
+
+def test_example_page_has_no_serious_accessibility_violation(page, alliance):
+    open_page(page, alliance.get_absolute_url())
+    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
+    assert blocking_violations(page) == []
+
+
+def test_actor_page_has_no_serious_accessibility_violation(page, alliance):
+    actor = alliance.partnerships.first().actor
+    open_page(page, actor.get_absolute_url())
+    assert page.get_by_role("link", name=alliance.title).is_visible()
+    assert blocking_violations(page) == []
+
+
+def test_admin_login_page_has_no_serious_accessibility_violation(page, reference_data):
+    open_page(page, "/admin/login/")
+    assert page.get_by_label("Mot de passe").is_visible()
+    assert blocking_violations(page) == []
+
+
+def test_admin_import_page_has_no_serious_accessibility_violation(
+    page, reference_data, django_user_model
+):
+    django_user_model.objects.create_superuser(
+        "curatrice", "curatrice@example.org", "mot-de-passe-de-test-42"
+    )
+    page.goto("/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("curatrice")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-42")
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/admin/")
+
+    response = page.goto("/admin/catalogue/example/import/")
+    # Until the import exists, the admin answers 404 or sends unknown object URLs to its index.
+    if response.status == 404 or not page.url.endswith("/admin/catalogue/example/import/"):
+        pytest.xfail("la page d'import des exemples n'existe pas encore dans l'administration")
+    assert response.status == 200
+    assert blocking_violations(page) == []

@@ -1,0 +1,32 @@
+"""A visitor who uses only the keyboard finds an example and opens it."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def tab_to(page, locator, *, limit=60):
+    """Press Tab until `locator` has the focus; fail if it never gets it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"{locator} n'a pas reçu le focus après {limit} tabulations")
+
+
+def test_keyboard_user_searches_and_opens_an_example(page, alliance):
+    page.goto("/")
+
+    search = page.get_by_role("searchbox", name="Rechercher un exemple")
+    tab_to(page, search)
+    page.keyboard.type("ecole")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/exemples/?q=ecole")
+
+    first_result = page.get_by_role("link", name=alliance.title)
+    tab_to(page, first_result)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{alliance.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
+    assert page.get_by_role("link", name="Les Petits Débrouillards Hauts-de-France").is_visible()
