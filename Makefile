@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Exit status of scripts/with-postgres.sh when no PostgreSQL binaries exist.
 NO_POSTGRES := 3
 
-.PHONY: install system-deps run test test-sqlite test-postgres lint format bench clean
+.PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-postgres: install system-deps
 	else exit $$status; fi
 
 test: lint test-sqlite test-postgres
+
+# PNGs of the main pages at desktop and phone widths, from throwaway demo data.
+screenshots: install system-deps
+	$(PY) scripts/screenshots.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

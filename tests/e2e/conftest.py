@@ -17,26 +17,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps calling home on a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL_HINT = (
-    "installez-le avec « make system-deps » (ou « scripts/install-system-deps.sh chromium », "
-    "soit « apt-get install chromium » sous Debian) ; le paquet Python playwright vient avec "
-    "« pip install -e '.[dev]' ». Ne lancez pas « playwright install » : les tests utilisent "
-    "le chromium du système."
-)
+from .browser import CHROMIUM, DESKTOP, INSTALL_HINT, launch_chromium
+
 # The territories the browser tests show: Lille and everything above it, and its EPCI.
 TERRITORY_SLUGS = {"pays-fr", "region-32", "departement-59", "epci-200093201", "commune-59350"}
-DESKTOP = {"width": 1280, "height": 800}
 
 
 def browser_unavailable(reason):
@@ -86,9 +70,7 @@ def browser(browser_tests_scope):
         browser_unavailable("le paquet Python playwright est absent")
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch_chromium(playwright, CHROMIUM)
     except Exception as error:
         playwright.stop()
         browser_unavailable(f"{CHROMIUM} ne démarre pas ({error})")
