@@ -30,3 +30,19 @@ def test_keyboard_user_searches_and_opens_an_example(page, alliance):
     page.wait_for_url(f"**{alliance.get_absolute_url()}")
     assert page.get_by_role("heading", level=1).inner_text() == alliance.title
     assert page.get_by_role("link", name="Les Petits Débrouillards Hauts-de-France").is_visible()
+
+
+def test_first_tab_shows_the_skip_link_which_leads_to_the_content(page, alliance):
+    page.goto(alliance.get_absolute_url())
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Aller au contenu")
+    assert skip_link.evaluate("element => element === document.activeElement")
+    box = skip_link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0, "lien d'évitement hors écran"
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    page.keyboard.press("Tab")
+    # The next stop is inside the page content, past the header and its navigation.
+    assert page.evaluate("document.activeElement.closest('main') !== null")
