@@ -1,4 +1,5 @@
-"""axe-core finds no serious or critical WCAG 2.1 AA violation on the main pages."""
+"""axe-core finds no serious or critical WCAG 2.1 AA violation on the main pages, and the
+public pages reflow at 320 CSS pixels without horizontal scrolling (WCAG 1.4.10)."""
 
 import pytest
 
@@ -24,6 +25,16 @@ def blocking_violations(page):
     ]
 
 
+def overflowing_elements(page):
+    """At 320 CSS pixels wide (a 1280 px screen zoomed to 400 %), what sticks out sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    return page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter(element => element.getBoundingClientRect().right > innerWidth + 1)
+            .map(element => element.outerHTML.slice(0, 80))"""
+    )
+
+
 def open_page(page, path):
     response = page.goto(path)
     assert response.status == 200, f"{path} répond {response.status}"
@@ -41,12 +52,14 @@ def open_page(page, path):
 def test_public_page_has_no_serious_accessibility_violation(page, alliance, path):
     open_page(page, path)
     assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
 
 
 def test_example_page_has_no_serious_accessibility_violation(page, alliance):
     open_page(page, alliance.get_absolute_url())
     assert page.get_by_role("heading", level=1).inner_text() == alliance.title
     assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
 
 
 def test_actor_page_has_no_serious_accessibility_violation(page, alliance):
@@ -54,6 +67,7 @@ def test_actor_page_has_no_serious_accessibility_violation(page, alliance):
     open_page(page, actor.get_absolute_url())
     assert page.get_by_role("link", name=alliance.title).is_visible()
     assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
 
 
 def test_admin_login_page_has_no_serious_accessibility_violation(page, reference_data):
