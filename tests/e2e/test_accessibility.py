@@ -51,6 +51,9 @@ def open_page(page, path):
 )
 def test_public_page_has_no_serious_accessibility_violation(page, alliance, path):
     open_page(page, path)
+    # Checked with content: the published example is listed, the draft is not.
+    assert page.get_by_role("link", name=alliance.title).is_visible()
+    assert page.get_by_text("Atelier de l'école en brouillon").count() == 0
     assert blocking_violations(page) == []
     assert overflowing_elements(page) == []
 
