@@ -115,9 +115,16 @@ def page(browser, live_server, reference_data):
     tab = context.new_page()
     errors = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+
+    def note_broken_resource(response):
+        # A missing stylesheet or script would make the contrast and reflow checks meaningless.
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} {response.url}")
+
+    tab.on("response", note_broken_resource)
     yield tab
     context.close()
-    assert not errors, f"Erreurs JavaScript dans la page : {errors}"
+    assert not errors, f"Erreurs dans la page (JavaScript, ressources) : {errors}"
 
 
 @pytest.fixture
