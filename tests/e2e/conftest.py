@@ -145,3 +145,19 @@ def alliance(reference_data):
         odd=[4, 17],
         alliance=[3],
     )
+
+
+@pytest.fixture
+def admin_page(page, django_user_model, settings):
+    """The browser tab, logged in to the admin as a superuser through the login form."""
+    # The default hasher costs seconds per login on a small machine; strength is not tested here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    django_user_model.objects.create_superuser(
+        "curatrice", "curatrice@example.org", "mot-de-passe-de-test-42"
+    )
+    page.goto("/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("curatrice")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-42")
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/admin/")
+    return page
