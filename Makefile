@@ -38,8 +38,8 @@ lint: install
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-# The browser tests (tests/e2e) run on both databases: about 10 s each, and the PostgreSQL run
-# is the one closest to production.
+# The browser tests (tests/e2e) run on both databases: 15-30 s each on 2 cores, and the
+# PostgreSQL run is the one closest to production.
 test-sqlite: install system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 
