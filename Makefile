@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Exit status of scripts/with-postgres.sh when no PostgreSQL binaries exist.
 NO_POSTGRES := 3
 
-.PHONY: install system-deps run test test-sqlite test-postgres lint format bench clean
+.PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,10 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# Debian packages the tests use (PostgreSQL server binaries); installed when missing and possible.
+# Debian packages the tests use (PostgreSQL server binaries, chromium for the browser tests);
+# installed when missing and possible.
 system-deps:
-	@scripts/install-system-deps.sh
+	@scripts/install-system-deps.sh chromium
 
 run: export DJANGO_DEBUG = true
 run: install
@@ -37,7 +38,9 @@ lint: install
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-test-sqlite: install
+# The browser tests (tests/e2e) run on both databases: 15-30 s each on 2 cores, and the
+# PostgreSQL run is the one closest to production.
+test-sqlite: install system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 
 test-postgres: install system-deps
@@ -48,6 +51,10 @@ test-postgres: install system-deps
 	else exit $$status; fi
 
 test: lint test-sqlite test-postgres
+
+# PNGs of the main pages at desktop and phone widths, from throwaway demo data.
+screenshots: install system-deps
+	$(PY) scripts/screenshots.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

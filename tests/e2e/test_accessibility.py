@@ -1,0 +1,88 @@
+"""axe-core finds no serious or critical WCAG 2.1 AA violation on the main pages, and the
+public pages reflow at 320 CSS pixels without horizontal scrolling (WCAG 1.4.10)."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+
+
+def blocking_violations(page):
+    """The serious and critical WCAG 2.1 AA violations on the page, one readable line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}) : {violation['help']} — "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def overflowing_elements(page):
+    """At 320 CSS pixels wide (a 1280 px screen zoomed to 400 %), what sticks out sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    return page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter(element => element.getBoundingClientRect().right > innerWidth + 1)
+            .map(element => element.outerHTML.slice(0, 80))"""
+    )
+
+
+def open_page(page, path):
+    response = page.goto(path)
+    assert response.status == 200, f"{path} répond {response.status}"
+    return page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/", id="accueil"),
+        pytest.param("/exemples/?q=ecole", id="liste-filtree"),
+        pytest.param("/territoires/region-32/", id="territoire"),
+    ],
+)
+def test_public_page_has_no_serious_accessibility_violation(page, alliance, path):
+    open_page(page, path)
+    # Checked with content: the published example is listed, the draft is not.
+    assert page.get_by_role("link", name=alliance.title).is_visible()
+    assert page.get_by_text("Atelier de l'école en brouillon").count() == 0
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_example_page_has_no_serious_accessibility_violation(page, alliance):
+    open_page(page, alliance.get_absolute_url())
+    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_actor_page_has_no_serious_accessibility_violation(page, alliance):
+    actor = alliance.partnerships.first().actor
+    open_page(page, actor.get_absolute_url())
+    assert page.get_by_role("link", name=alliance.title).is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_admin_login_page_has_no_serious_accessibility_violation(page, reference_data):
+    open_page(page, "/admin/login/")
+    assert page.get_by_label("Mot de passe").is_visible()
+    assert blocking_violations(page) == []
+
+
+def test_admin_import_page_has_no_serious_accessibility_violation(admin_page):
+    response = admin_page.goto("/admin/catalogue/example/import/")
+    # Until the import exists, the admin answers 404 or sends unknown object URLs to its index.
+    if response.status == 404 or not admin_page.url.endswith("/admin/catalogue/example/import/"):
+        pytest.xfail("la page d'import des exemples n'existe pas encore dans l'administration")
+    assert response.status == 200
+    assert blocking_violations(admin_page) == []

@@ -1,0 +1,48 @@
+"""A visitor who uses only the keyboard finds an example and opens it."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def tab_to(page, locator, *, limit=60):
+    """Press Tab until `locator` has the focus; fail if it never gets it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"{locator} n'a pas reçu le focus après {limit} tabulations")
+
+
+def test_keyboard_user_searches_and_opens_an_example(page, alliance):
+    page.goto("/")
+
+    search = page.get_by_role("searchbox", name="Rechercher un exemple")
+    tab_to(page, search)
+    page.keyboard.type("ecole")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/exemples/?q=ecole")
+
+    first_result = page.get_by_role("link", name=alliance.title)
+    tab_to(page, first_result)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{alliance.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
+    assert page.get_by_role("link", name="Les Petits Débrouillards Hauts-de-France").is_visible()
+
+
+def test_first_tab_shows_the_skip_link_which_leads_to_the_content(page, alliance):
+    page.goto(alliance.get_absolute_url())
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Aller au contenu")
+    assert skip_link.evaluate("element => element === document.activeElement")
+    box = skip_link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0, "lien d'évitement hors écran"
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    page.keyboard.press("Tab")
+    # The next stop is inside the page content, past the header and its navigation.
+    assert page.evaluate("document.activeElement.closest('main') !== null")
