@@ -218,9 +218,15 @@ class ExampleFilterSet(django_filters.FilterSet):
     def search_text(self):
         return self.form.cleaned_data.get("q") or "" if self.is_valid() else ""
 
+    @property
+    def sort_choice(self):
+        """The order in force: the one asked for, else relevance for a search, else newest."""
+        asked = self.form.cleaned_data.get("tri") if self.is_valid() else None
+        return asked or ("pertinence" if self.search_text else "recent")
+
     def sort(self, queryset):
         text = self.search_text
-        choice = self.form.cleaned_data.get("tri") or ("pertinence" if text else "recent")
+        choice = self.sort_choice
         if choice == "pertinence" and text:
             return search.order_by_relevance(queryset, text)
         return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))

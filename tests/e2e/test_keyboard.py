@@ -23,8 +23,11 @@ def test_keyboard_user_searches_and_opens_an_example(page, alliance):
     page.keyboard.press("Enter")
     page.wait_for_url("**/exemples/?q=ecole")
 
+    # The filters come first; a link lets keyboard users skip them.
+    tab_to(page, page.get_by_role("link", name="Aller aux résultats (1)"))
+    page.keyboard.press("Enter")
     first_result = page.get_by_role("link", name=alliance.title)
-    tab_to(page, first_result)
+    tab_to(page, first_result, limit=10)
     page.keyboard.press("Enter")
 
     page.wait_for_url(f"**{alliance.get_absolute_url()}")
