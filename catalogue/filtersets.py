@@ -205,6 +205,44 @@ class ExampleFilterSet(django_filters.FilterSet):
 
     # --- whole-set operations ----------------------------------------------------------------
 
+    def active_filter_labels(self, params):
+        """(name, value, "Filter : value in words") for each value of a valid filter."""
+        data = self.form.cleaned_data
+        labels = []
+        for name, values in params.lists():
+            if name not in self.filters or name == "tri":
+                continue
+            field = self.form.fields[name]
+            words = dict(getattr(field, "choices", ()))
+            for value in values:
+                if not value:
+                    continue
+                if name in ("territoire", "acteur") and data.get(name):
+                    text = str(data[name])
+                elif name == "q":
+                    text = f"« {value} »"
+                else:
+                    text = str(words.get(value, value))
+                labels.append((name, value, f"{field.label} : {text}"))
+        return labels
+
+    def main_filter_words(self):
+        """A few words naming the list, for a file name: territory, search, actor, domain…"""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        if data.get("territoire"):
+            return data["territoire"].name
+        if data.get("q"):
+            return data["q"]
+        if data.get("acteur"):
+            return data["acteur"].name
+        for name in ("domaine", "type_acteur", "type_partenariat", "echelle"):
+            if data.get(name):
+                return "-".join(data[name])
+        for name, prefix in (("odd", "odd"), ("objectif", "objectif")):
+            if data.get(name):
+                return f"{prefix}-{'-'.join(data[name])}"
+        return ""
+
     def filter_queryset(self, queryset):
         return self.sort(self._apply(queryset, excluded=None))
 

@@ -138,33 +138,10 @@ def territory_choices(filterset, counts):
 
 def active_filters(filterset, params):
     """Each active filter value with the link that removes it."""
-    data = filterset.form.cleaned_data
-    labels = {}
-    for name in ("type_acteur", "domaine", "odd", "objectif", "type_partenariat", "echelle"):
-        labels[name] = dict(filterset.form.fields[name].choices)
-    chips = []
-    for name, values in params.lists():
-        if name not in filterset.filters or name == "tri":
-            continue
-        field_label = filterset.form.fields[name].label
-        for value in values:
-            if not value:
-                continue
-            if name in labels:
-                text = labels[name].get(value, value)
-            elif name in ("territoire", "acteur") and data.get(name):
-                text = str(data[name])
-            elif name == "q":
-                text = f"« {value} »"
-            else:
-                text = value
-            chips.append(
-                {
-                    "label": f"{field_label} : {text}",
-                    "remove_url": query_with(params, drop_value=(name, value)),
-                }
-            )
-    return chips
+    return [
+        {"label": label, "remove_url": query_with(params, drop_value=(name, value))}
+        for name, value, label in filterset.active_filter_labels(params)
+    ]
 
 
 class ExampleDetailView(DetailView):

@@ -147,4 +147,5 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 EXPORT_MAX_ROWS_SPREADSHEET = env.int("EXPORT_MAX_ROWS_SPREADSHEET", default=20_000)
 EXAMPLES_PER_PAGE = env.int("EXAMPLES_PER_PAGE", default=25)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+DATA_LICENCE = env.str("DATA_LICENCE", default="Licence Ouverte / Open Licence 2.0 (Etalab)")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
