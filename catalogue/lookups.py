@@ -8,6 +8,7 @@ are 36,000 rows.
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import F, Func
@@ -18,7 +19,10 @@ from territoires.models import Territory
 
 from .choices import ObjectiveFamily, PartnerRole
 from .models import Actor, Domain, Objective, PartnershipType
-from .text import fold
+from .text import fold as fold_text
+
+# The same names come back on every row of a file: fold each once.
+fold = lru_cache(maxsize=100_000)(fold_text)
 
 SEPARATOR = ";"
 ODD_RE = re.compile(r"^(?:odd\s*)?(\d{1,2})(?:\s*[:.\-–]\s*.*)?$")

@@ -23,9 +23,8 @@ from import_export.results import RowResult
 
 from . import services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
-from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, split_cell
+from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
-from .text import fold
 
 # Examples: the columns an import reads, in the order an export writes them.
 REFERENCE = "Référence"
@@ -250,6 +249,8 @@ class SheetResource(resources.ModelResource):
     # Off in the benchmark's "library defaults" variant (scripts, docs/benchmarks.md).
     defer_relations = True
     fast_validation = True
+    # Written by bulk_update() beside the columns of the file.
+    bulk_extra_fields = ["updated_at"]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -258,6 +259,7 @@ class SheetResource(resources.ModelResource):
         self.snapshots = {}
         self.row_notes = {}
         self.pending = []
+        self.created = []
         self.current_row = None
 
     def get_queryset(self):
@@ -434,8 +436,18 @@ class SheetResource(resources.ModelResource):
     def extra_checks(self, instance, errors):
         pass
 
+    def get_bulk_update_fields(self):
+        columns = [
+            f.attribute
+            for f in self.get_import_fields()
+            if f.attribute and not f.readonly and f.column_name != self.key_column
+        ]
+        return columns + self.bulk_extra_fields
+
     def before_save_instance(self, instance, row, **kwargs):
-        pass
+        if instance.pk is not None:
+            # bulk_update() leaves auto_now fields alone.
+            instance.updated_at = timezone.now()
 
     def save_m2m(self, instance, row, **kwargs):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
@@ -519,6 +531,7 @@ class ExampleResource(SheetResource):
     required_columns = EXAMPLE_REQUIRED_COLUMNS
     key_column = REFERENCE
     label_column = TITLE
+    bulk_extra_fields = ["updated_at", "updated_by", "version"]
     relation_columns = {
         DOMAINS: ("domains", "domains_in"),
         ODD: ("odd", "odd_in"),
@@ -541,6 +554,9 @@ class ExampleResource(SheetResource):
         skip_diff = True
         clean_model_instances = True
         use_transactions = True
+        # Rows are validated in Python first; the database is written in batches.
+        use_bulk = True
+        batch_size = 1000
 
     # Import.
 
@@ -566,7 +582,7 @@ class ExampleResource(SheetResource):
             self.titles_by_territory[territory_id].append(
                 (pk, reference, (folded, title_words(folded)))
             )
-        self.taken_slugs = set(Example.objects.values_list("slug", flat=True))
+        self.taken_slugs = set(Example.objects.order_by().values_list("slug", flat=True))
 
     def parse_relations(self, row):
         relations, errors = {}, {}
@@ -634,12 +650,21 @@ class ExampleResource(SheetResource):
             )
 
     def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
         is_new = instance.pk is None
         if is_new and not instance.slug:
             instance.slug = services.free_slug(instance.title, taken=self.taken_slugs)
         if is_new:
             instance.reference = None
+            self.created.append(instance)
         services.stamp_example(example=instance, user=self.user, is_new=is_new)
+
+    def after_import(self, dataset, result, **kwargs):
+        # bulk_create() has run (Example.save() has not): give the new examples a reference.
+        if self._meta.use_bulk and not result.has_errors() and not result.has_validation_errors():
+            services.assign_references(examples=[e for e in self.created if e.pk])
+        self.created = []
+        super().after_import(dataset, result, **kwargs)
 
     # Export.
 
@@ -722,6 +747,9 @@ class ActorResource(SheetResource):
         skip_diff = True
         clean_model_instances = True
         use_transactions = True
+        # Rows are validated in Python first; the database is written in batches.
+        use_bulk = True
+        batch_size = 1000
 
     def preload(self, dataset):
         names = {fold(v) for v in self.column_values(dataset, NAME) if v}
@@ -735,7 +763,7 @@ class ActorResource(SheetResource):
         for key, actors in by_folded_name(Actor.objects.all(), names).items():
             self.by_name[key].extend((a.pk, f"{a.name} [{a.slug}]") for a in actors)
         self.file_sirens, self.file_rnas = {}, {}
-        self.taken_slugs = set(Actor.objects.values_list("slug", flat=True))
+        self.taken_slugs = set(Actor.objects.order_by().values_list("slug", flat=True))
 
     def duplicate_warnings(self, instance, number, errors):
         line = number + 1
@@ -778,6 +806,7 @@ class ActorResource(SheetResource):
         return warnings
 
     def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
         if instance.pk is None and not instance.slug:
             instance.slug = services.free_slug(instance.name, taken=self.taken_slugs)
 

@@ -9,11 +9,13 @@ from datetime import date
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import ExampleStatus, ObjectiveFamily
-from .models import Example, Partnership
+from .models import REFERENCE_PREFIX, Example, Partnership
 from .text import slug_base
 
 STATUS_MESSAGES = {
@@ -129,6 +131,23 @@ def mark_verified(*, examples: Iterable[Example], user, on: date | None = None) 
         verified_on=on,
         message=f"Vérifié le {on.strftime('%d/%m/%Y')}",
     )
+
+
+def assign_references(*, examples: Sequence[Example]) -> None:
+    """IA-00042 for examples created in bulk (Example.save() does it one by one).
+
+    One UPDATE computed by the database, instead of one per example.
+    """
+    digits = Cast("pk", output_field=CharField())
+    Example.objects.filter(pk__in=[e.pk for e in examples], reference__isnull=True).update(
+        reference=Concat(
+            Value(REFERENCE_PREFIX),
+            Case(When(pk__lt=100_000, then=LPad(digits, 5, Value("0"))), default=digits),
+            output_field=CharField(),
+        )
+    )
+    for example in examples:
+        example.reference = Example.format_reference(example.pk)
 
 
 def set_relations(

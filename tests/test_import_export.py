@@ -182,7 +182,7 @@ def test_import_creates_and_updates_by_reference_with_french_csv():
     assert existing.version == 2 and existing.updated_by == user
     assert [o.number for o in existing.objectives.filter(family="odd")] == [4]
     created = Example.objects.get(title="Épicerie solidaire")
-    assert created.reference.startswith("IA-") and created.slug == "epicerie-solidaire"
+    assert created.reference == f"IA-{created.pk:05d}" and created.slug == "epicerie-solidaire"
     assert created.created_by == user and created.territory.slug == "region-32"
     assert created.scale == "regional" and created.status == "brouillon"
     assert sorted(created.domains.values_list("slug", flat=True)) == ["alimentation", "sante"]
