@@ -246,9 +246,11 @@ class SheetResource(resources.ModelResource):
     read_only_columns: list[str] = []
     required_columns: list[str] = []
     key_column = ""
-    # Off in the benchmark's "library defaults" variant (scripts, docs/benchmarks.md).
+    # Off in the benchmark's "library defaults" variant (bench_import, docs/benchmarks.md).
     defer_relations = True
     fast_validation = True
+    # A blank cell in these columns keeps the current value (the model's default when new).
+    kept_when_blank: tuple[str, ...] = ()
     # Written by bulk_update() beside the columns of the file.
     bulk_extra_fields = ["updated_at"]
 
@@ -260,6 +262,7 @@ class SheetResource(resources.ModelResource):
         self.row_notes = {}
         self.pending = []
         self.created = []
+        self.seen_keys = {}
         self.current_row = None
 
     def get_queryset(self):
@@ -347,6 +350,15 @@ class SheetResource(resources.ModelResource):
                     % {"value": key}
                 }
             )
+        if key and key in self.seen_keys:
+            raise ValidationError(
+                {
+                    self.key_column: _("« %(value)s » figure déjà à la ligne %(line)s.")
+                    % {"value": key, "line": self.seen_keys[key]}
+                }
+            )
+        if key:
+            self.seen_keys[key] = kwargs["row_number"] + 1
         self.snapshots[kwargs["row_number"]] = {} if new else self.snapshot(instance)
 
     def snapshot(self, instance) -> dict:
@@ -369,6 +381,9 @@ class SheetResource(resources.ModelResource):
             if not field.attribute or field.column_name == self.key_column:
                 continue
             if field.column_name not in row:
+                continue
+            column = field.column_name
+            if column in self.kept_when_blank and cell_text(row[column]) == "":
                 continue
             try:
                 field.save(instance, row, is_m2m=False, **kwargs)
@@ -531,6 +546,7 @@ class ExampleResource(SheetResource):
     required_columns = EXAMPLE_REQUIRED_COLUMNS
     key_column = REFERENCE
     label_column = TITLE
+    kept_when_blank = (STATUS,)
     bulk_extra_fields = ["updated_at", "updated_by", "version"]
     relation_columns = {
         DOMAINS: ("domains", "domains_in"),

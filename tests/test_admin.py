@@ -259,3 +259,27 @@ def test_admin_autocomplete_finds_territories_for_curators(client, curator):
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["text"].startswith("Lille")
+
+
+def test_curator_exports_the_filtered_list_in_the_import_format(client, curator):
+    ExampleFactory(title="À exporter", status="publie")
+    ExampleFactory(title="Brouillon exclu", status="brouillon")
+    response = client.post(
+        "/admin/catalogue/example/export/?status__exact=publie", {"format": "0", "resource": "0"}
+    )
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Référence;Titre;Résumé")
+    assert len(lines) == 2 and "À exporter" in lines[1]
+
+
+def test_curator_imports_actors_through_the_admin(client, curator):
+    upload = SimpleUploadedFile(
+        "acteurs.csv", b"Nom;Type d'acteur;Territoire\nCentre social;Association;Lille\n"
+    )
+    response = client.post("/admin/catalogue/actor/import/", {"import_file": upload, **FORM})
+    confirm = response.context["confirm_form"].initial
+    client.post("/admin/catalogue/actor/process_import/", confirm)
+    actor = Actor.objects.get(name="Centre social")
+    assert actor.territory.slug == "commune-59350"
+    assert LogEntry.objects.get(user=curator).object_id == str(actor.pk)

@@ -352,3 +352,31 @@ def test_column_order_is_the_contract():
     ]  # fmt: skip
     assert examples_dataset(Example.objects.none()).headers == resources.EXAMPLE_COLUMNS
     assert actors_dataset(Actor.objects.none()).headers == resources.ACTOR_COLUMNS
+
+
+def test_import_blank_status_keeps_the_current_status():
+    published = ExampleFactory(title="Publiée", status=ExampleStatus.PUBLIE)
+    dataset = tablib.Dataset(
+        [published.reference, "Publiée, titre revu", "", "commune-59350", 2020],
+        ["", "Nouvelle sans statut", "", "commune-59350", 2020],
+        headers=["Référence", "Titre", "Statut", "Territoire", "Année de début"],
+    )
+    result = run_import(ExampleResource, dataset, dry_run=False)
+    assert problems(result) == []
+    published.refresh_from_db()
+    assert published.status == ExampleStatus.PUBLIE
+    assert Example.objects.get(title="Nouvelle sans statut").status == ExampleStatus.BROUILLON
+
+
+def test_import_refuses_the_same_reference_twice():
+    existing = ExampleFactory(title="Une seule fois")
+    dataset = tablib.Dataset(
+        [existing.reference, "Premier titre", "commune-59350", 2020, "", ""],
+        [existing.reference, "Second titre", "commune-59350", 2020, "", ""],
+        headers=HEADERS,
+    )
+    result = run_import(ExampleResource, dataset, dry_run=False)
+    [problem] = problems(result)
+    assert (problem.line, problem.column) == (3, "Référence") and "ligne 2" in problem.message
+    existing.refresh_from_db()
+    assert existing.title == "Une seule fois"
