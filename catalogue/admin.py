@@ -1,13 +1,44 @@
-from django.contrib import admin
+"""The curators' and administrators' back office: lists, filters, edit forms, imports."""
 
+import os
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+from import_export.results import RowResult
+
+from territoires.models import Territory, TerritoryLevel
+
+from . import services
+from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+from .resources import ActorResource, ExampleResource, problems, template_dataset
+from .spreadsheets import FORMAT_BY_EXTENSION, FORMATS, SpreadsheetError, check_size
+
+REVERIFY_AFTER = timedelta(days=730)
+
+
+# Reference data: administrators edit it; curators only read it (autocomplete needs that).
 
 
 @admin.register(Objective)
 class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["__str__", "family", "number", "color"]
     list_filter = ["family"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "number"]
 
 
 @admin.register(Domain)
@@ -24,30 +55,409 @@ class PartnershipTypeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# Filters.
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("région")
+    parameter_name = "region"
+    territory_field = "territory"
+
+    def lookups(self, request, model_admin):
+        regions = Territory.objects.filter(level=TerritoryLevel.REGION).order_by("name")
+        return [(r.slug, r.name) for r in regions]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        region = Territory.objects.filter(slug=self.value()).first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.territory_field}__in": region.descendants()})
+
+
+class ActorTypeFilter(admin.SimpleListFilter):
+    title = _("type d'acteur partenaire")
+    parameter_name = "type_acteur"
+
+    def lookups(self, request, model_admin):
+        return ActorType.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(partners__actor_type=self.value()).distinct()
+        return queryset
+
+
+class OddFilter(admin.SimpleListFilter):
+    title = _("ODD")
+    parameter_name = "odd"
+
+    def lookups(self, request, model_admin):
+        return [(o.number, str(o)) for o in Objective.objects.filter(family=ObjectiveFamily.ODD)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                objectives__family=ObjectiveFamily.ODD, objectives__number=self.value()
+            ).distinct()
+        return queryset
+
+
+class ToReverifyFilter(admin.SimpleListFilter):
+    title = _("à revérifier")
+    parameter_name = "a_reverifier"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("oui", _("Oui (jamais vérifié ou il y a plus de deux ans)")),
+            ("non", _("Non")),
+        ]
+
+    def queryset(self, request, queryset):
+        stale = Q(verified_on__isnull=True) | Q(
+            verified_on__lt=timezone.localdate() - REVERIFY_AFTER
+        )
+        if self.value() == "oui":
+            return queryset.filter(stale)
+        if self.value() == "non":
+            return queryset.exclude(stale)
+        return queryset
+
+
+# Import and export, shared by the examples and the actors.
+
+
+class CuratorImportForm(ImportForm):
+    """The library's form, with the size cap and the format taken from the file's extension."""
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None:
+            return cleaned
+        try:
+            check_size(upload.size)
+        except SpreadsheetError as error:
+            self.add_error("import_file", str(error))
+            return cleaned
+        extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
+        if extension not in FORMAT_BY_EXTENSION:
+            self.add_error(
+                "import_file",
+                _("Format de fichier non pris en charge (%(ext)s) : utilisez CSV, XLSX ou ODS.")
+                % {"ext": extension or "?"},
+            )
+            return cleaned
+        cleaned["format"] = str(FORMATS.index(FORMAT_BY_EXTENSION[extension]))
+        self.errors.pop("format", None)
+        return cleaned
+
+
+class CuratorImportExportAdmin(ImportExportModelAdmin):
+    """Import preview that names every problem; all or nothing; French history lines."""
+
+    formats = FORMATS
+    import_form_class = CuratorImportForm
+    confirm_form_class = ConfirmImportForm
+    export_form_class = ExportForm
+    import_template_name = "admin/catalogue/import.html"
+    skip_admin_log = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_import_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.import_{self.opts.model_name}")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.export_{self.opts.model_name}")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/modele.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, extension):
+        """An empty sheet with the import headers, in CSV, XLSX or ODS."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        format_class = FORMAT_BY_EXTENSION.get(extension)
+        if format_class is None:
+            raise Http404
+        file_format = format_class()
+        data = file_format.export_data(template_dataset(self.resource_classes[0]))
+        response = HttpResponse(data, content_type=file_format.get_content_type())
+        name = f"modele-{self.opts.verbose_name_plural}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                _("Ce fichier n'a pas pu être lu (%(error)s) : vérifiez son format.")
+                % {"error": type(e).__name__},
+            )
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse) and response.context_data.get("result"):
+            result = response.context_data["result"]
+            rows = [r for r in result.rows if r.import_type != RowResult.IMPORT_TYPE_SKIP]
+            response.context_data.update(
+                {
+                    "problems": problems(result),
+                    "preview_rows": rows
+                    + [
+                        r
+                        for r in result.rows
+                        if r.import_type == RowResult.IMPORT_TYPE_SKIP
+                        and getattr(r, "warnings", None)
+                    ],
+                    "totals": result.totals,
+                    "template_formats": list(FORMAT_BY_EXTENSION),
+                }
+            )
+        elif isinstance(response, TemplateResponse):
+            response.context_data["template_formats"] = list(FORMAT_BY_EXTENSION)
+        return response
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        result = super().process_dataset(dataset, form, request, **kwargs)
+        result.file_name = form.cleaned_data.get("original_file_name", "")
+        return result
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed since the preview: nothing was written (the import rolled back).
+            for problem in problems(result)[:20]:
+                messages.error(
+                    request,
+                    _("Ligne %(line)s, %(column)s : %(message)s")
+                    % {
+                        "line": problem.line or "—",
+                        "column": problem.column or "—",
+                        "message": problem.message,
+                    },
+                )
+            messages.error(request, _("Import annulé : rien n'a été enregistré."))
+            return HttpResponseRedirect(
+                reverse(
+                    "admin:{}_{}_import".format(*self.get_model_info()),
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().process_result(result, request)
+
+    def generate_log_entries(self, result, request):
+        file_name = getattr(result, "file_name", "")
+        flags = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE}
+        labels = {
+            RowResult.IMPORT_TYPE_NEW: "Créé par import du fichier « %s »",
+            RowResult.IMPORT_TYPE_UPDATE: "Modifié par import du fichier « %s »",
+        }
+        for import_type, flag in flags.items():
+            instances = [r.instance for r in result.rows if r.import_type == import_type]
+            if instances:
+                LogEntry.objects.log_actions(
+                    request.user.pk,
+                    instances,
+                    flag,
+                    change_message=labels[import_type] % file_name,
+                    single_object=len(instances) == 1,
+                )
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _("Import terminé : %(new)s créé(s), %(update)s modifié(s), %(skip)s inchangé(s).")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+
+# Actors.
+
+
+class ActorRegionFilter(RegionFilter):
+    territory_field = "territory"
+
+
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
-    list_display = ["name", "actor_type", "territory", "siren", "rna"]
-    list_filter = ["actor_type"]
-    search_fields = ["name", "siren", "rna"]
+class ActorAdmin(CuratorImportExportAdmin):
+    resource_classes = [ActorResource]
+    list_display = ["name", "actor_type", "territory", "siren", "rna", "example_count"]
+    list_filter = ["actor_type", ActorRegionFilter]
+    search_fields = ["name", "slug", "siren", "rna"]
     list_select_related = ["territory"]
     autocomplete_fields = ["territory"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        "name", "slug", "actor_type", "siren", "rna", "website", "territory", "description",
+        "created_at", "updated_at",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(example_count=Count("partnerships"))
+
+    @admin.display(description=_("exemples"), ordering="example_count")
+    def example_count(self, actor):
+        return actor.example_count
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["slug"].help_text = _("Laissé vide, il est tiré du nom.")
+        return form
+
+
+# Examples.
 
 
 class PartnershipInline(admin.TabularInline):
     model = Partnership
     extra = 1
     autocomplete_fields = ["actor"]
+    fields = ["actor", "role", "position"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a partner changes the example; it deletes no catalogue data.
+        return self.has_change_permission(request, obj)
+
+
+class ExampleAdminForm(forms.ModelForm):
+    """The edit form, with the version it was opened at (optimistic locking)."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Example
+        fields = [
+            "title", "summary", "description", "status", "territory", "scale", "start_year",
+            "end_year", "website", "domains", "objectives", "partnership_types", "reference",
+            "slug", "verified_on",
+        ]  # fmt: skip
+        widgets = {"partnership_types": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+        for name in ("slug", "reference"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            services.check_version(example=self.instance, expected=cleaned.get("opened_version"))
+        return cleaned
 
 
 @admin.register(Example)
-class ExampleAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "status", "territory", "start_year", "updated_at"]
-    list_filter = ["status", "scale", "domains", "partnership_types"]
-    search_fields = ["reference", "title", "summary"]
-    list_select_related = ["territory"]
+class ExampleAdmin(CuratorImportExportAdmin):
+    resource_classes = [ExampleResource]
+    form = ExampleAdminForm
+    list_display = [
+        "reference", "title", "status", "territory", "start_year", "verified_on", "updated_by",
+        "updated_at", "public_link",
+    ]  # fmt: skip
+    list_display_links = ["reference", "title"]
+    list_filter = [
+        "status", RegionFilter, ActorTypeFilter, "domains", OddFilter, "partnership_types",
+        ToReverifyFilter, "scale",
+    ]  # fmt: skip
+    search_fields = ["reference", "title", "summary", "territory__name", "partners__name"]
+    list_select_related = ["territory", "updated_by"]
     autocomplete_fields = ["territory", "domains", "objectives"]
-    filter_horizontal = ["partnership_types"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     inlines = [PartnershipInline]
+    actions = ["publish", "unpublish", "archive", "mark_verified"]
+    date_hierarchy = None
+    fieldsets = [
+        (None, {"fields": ["title", "summary", "description", "status", "opened_version"]}),
+        (
+            _("Lieu et dates"),
+            {"fields": ["territory", "scale", ("start_year", "end_year"), "website"]},
+        ),
+        (_("Classement"), {"fields": ["domains", "objectives", "partnership_types"]}),
+        (
+            _("Suivi"),
+            {
+                "fields": [
+                    "reference",
+                    "slug",
+                    "verified_on",
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                    "version",
+                ]
+            },
+        ),
+    ]
+
+    def view_on_site(self, example):
+        """Only published examples have a public page."""
+        if example.status == ExampleStatus.PUBLIE:
+            return example.get_absolute_url()
+        return None
+
+    @admin.display(description=_("sur le site"))
+    def public_link(self, example):
+        url = self.view_on_site(example)
+        if not url:
+            return "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("voir"))
+
+    def save_model(self, request, obj, form, change):
+        services.save_example(
+            example=obj,
+            user=request.user,
+            is_new=not change,
+            expected_version=form.cleaned_data.get("opened_version"),
+        )
+
+    def _change(self, request, queryset, **kwargs):
+        count = kwargs.pop("service")(examples=queryset, user=request.user, **kwargs)
+        self.message_user(
+            request,
+            ngettext("%(count)s exemple modifié.", "%(count)s exemples modifiés.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publier"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._change(request, queryset, service=services.set_status, status=ExampleStatus.PUBLIE)
+
+    @admin.action(description=_("Dépublier (remettre en brouillon)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._change(request, queryset, service=services.set_status, status=ExampleStatus.BROUILLON)
+
+    @admin.action(description=_("Archiver"), permissions=["change"])
+    def archive(self, request, queryset):
+        self._change(request, queryset, service=services.set_status, status=ExampleStatus.ARCHIVE)
+
+    @admin.action(description=_("Marquer comme vérifié aujourd'hui"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        self._change(request, queryset, service=services.mark_verified)
 
 
 @admin.register(Partnership)

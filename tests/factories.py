@@ -52,3 +52,26 @@ class ExampleFactory(DjangoModelFactory):
     def alliance(self, create, extracted, **kwargs):
         if extracted:
             self.objectives.add(*Objective.objects.filter(family="alliance", number__in=extracted))
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"utilisateur{n}")
+    is_staff = True
+    password = factory.django.Password("mot-de-passe-essai")
+
+
+class CuratorFactory(UserFactory):
+    """A staff member of the « Curateurs » group (created by migration catalogue 0004)."""
+
+    username = factory.Sequence(lambda n: f"curatrice{n}")
+
+    @factory.post_generation
+    def curators_group(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        self.groups.add(Group.objects.get(name="Curateurs"))

@@ -1,0 +1,244 @@
+"""Names in a spreadsheet matched to catalogue rows: preloaded once per file, never per row.
+
+A cell names a territory, an actor, a domain… by its slug or by its name written without
+regard to case or accents (`fold`). Only the rows the file names are loaded: territories
+are 36,000 rows.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import F, Func
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from territoires.models import Territory
+
+from .choices import ObjectiveFamily, PartnerRole
+from .models import Actor, Domain, Objective, PartnershipType
+from .text import fold as fold_text
+
+# The same names come back on every row of a file: fold each once.
+fold = lru_cache(maxsize=100_000)(fold_text)
+
+SEPARATOR = ";"
+ODD_RE = re.compile(r"^(?:odd\s*)?(\d{1,2})(?:\s*[:.\-–]\s*.*)?$")
+ALLIANCE_RE = re.compile(r"^(\d)(?:\s*[:.\-–]\s*.*)?$")
+ROLE_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]*)\)\s*$")
+
+
+class UnknownValue(ValueError):
+    """A cell value that names nothing, or several things; its message names the value."""
+
+
+def split_cell(value) -> list[str]:
+    if value is None:
+        return []
+    return [part.strip() for part in str(value).split(SEPARATOR) if part.strip()]
+
+
+def by_folded_name(queryset, names: Iterable[str], field: str = "name") -> dict[str, list]:
+    """{folded name: [rows]} for the rows of `queryset` whose folded `field` is in `names`."""
+    names = {name for name in names if name}
+    if not names:
+        return {}
+    if connection.vendor == "postgresql":
+        # unaccent (migration 0002) narrows the rows in the database; fold() decides.
+        queryset = queryset.annotate(_folded=Lower(Func(F(field), function="unaccent"))).filter(
+            _folded__in=names
+        )
+    found = defaultdict(list)
+    for row in queryset:
+        key = fold(getattr(row, field))
+        if key in names:
+            found[key].append(row)
+    return found
+
+
+def describe_territory(territory) -> str:
+    return f"{territory} [{territory.slug}]"
+
+
+class Lookups:
+    """Every row a file names, keyed by slug and by folded name."""
+
+    def __init__(self, *, territory_values=(), actor_values=()):
+        territory_values = {str(v).strip() for v in territory_values if str(v or "").strip()}
+        slugs = {v.lower() for v in territory_values}
+        self.territories_by_slug = {t.slug: t for t in Territory.objects.filter(slug__in=slugs)}
+        self.territories_by_name = by_folded_name(
+            Territory.objects.all(),
+            {fold(v) for v in territory_values if v.lower() not in self.territories_by_slug},
+        )
+        actor_values = {v for v in actor_values if v}
+        self.actors_by_slug = {a.slug: a for a in Actor.objects.filter(slug__in=actor_values)}
+        self.actors_by_name = by_folded_name(
+            Actor.objects.all(), {fold(v) for v in actor_values if v not in self.actors_by_slug}
+        )
+        self.domains = self._keyed(Domain.objects.all())
+        self.partnership_types = self._keyed(PartnershipType.objects.all())
+        objectives = list(Objective.objects.all())
+        self.odd = self._objectives(objectives, ObjectiveFamily.ODD)
+        self.alliance = self._objectives(objectives, ObjectiveFamily.ALLIANCE)
+        self.roles = {}
+        for value, label in PartnerRole.choices:
+            self.roles[fold(value)] = value
+            self.roles[fold(str(label))] = value
+
+    @staticmethod
+    def _keyed(rows) -> dict:
+        keyed = {}
+        for row in rows:
+            keyed[row.slug] = row
+            keyed[fold(row.name)] = row
+        return keyed
+
+    @staticmethod
+    def _objectives(objectives, family) -> dict:
+        keyed = {}
+        for objective in objectives:
+            if objective.family == family:
+                keyed[str(objective.number)] = objective
+                keyed[fold(objective.name)] = objective
+                keyed[fold(objective.short_name)] = objective
+        return keyed
+
+    def territory(self, value):
+        value = str(value).strip()
+        territory = self.territories_by_slug.get(value.lower())
+        if territory:
+            return territory
+        candidates = self.territories_by_name.get(fold(value), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise UnknownValue(
+                _(
+                    "Territoire inconnu : « %(value)s » (indiquez son identifiant, "
+                    "ex. commune-59350, ou son nom exact)."
+                )
+                % {"value": value}
+            )
+        raise UnknownValue(
+            _(
+                "Territoire ambigu : « %(value)s » peut désigner %(candidates)s ; indiquez "
+                "l'identifiant."
+            )
+            % {
+                "value": value,
+                "candidates": ", ".join(
+                    describe_territory(t) for t in sorted(candidates, key=lambda t: t.slug)
+                ),
+            }
+        )
+
+    def actor(self, value):
+        actor = self.actors_by_slug.get(value)
+        if actor:
+            return actor
+        candidates = self.actors_by_name.get(fold(value), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise UnknownValue(
+                _(
+                    "Acteur inconnu : « %(value)s » (importez d'abord la feuille des acteurs, ou "
+                    "indiquez son identifiant)."
+                )
+                % {"value": value}
+            )
+        raise UnknownValue(
+            _(
+                "Acteur ambigu : « %(value)s » peut désigner %(candidates)s ; indiquez "
+                "l'identifiant."
+            )
+            % {
+                "value": value,
+                "candidates": ", ".join(
+                    f"{a.name} [{a.slug}]" for a in sorted(candidates, key=lambda a: a.slug)
+                ),
+            }
+        )
+
+    def many(self, value, keyed, what: str) -> list:
+        """The rows a multi-valued cell names, in order, without repeats."""
+        found, unknown = [], []
+        for part in split_cell(value):
+            row = keyed.get(part) or keyed.get(fold(part))
+            if row is None:
+                unknown.append(part)
+            elif row not in found:
+                found.append(row)
+        if unknown:
+            raise UnknownValue(
+                _("%(what)s inconnu(s) : %(values)s.")
+                % {"what": what, "values": ", ".join(f"« {v} »" for v in unknown)}
+            )
+        return found
+
+    def domains_in(self, value):
+        return self.many(value, self.domains, _("Domaine"))
+
+    def partnership_types_in(self, value):
+        return self.many(value, self.partnership_types, _("Type de partenariat"))
+
+    def odd_in(self, value):
+        return self._objectives_in(value, self.odd, ODD_RE, _("ODD"))
+
+    def alliance_in(self, value):
+        return self._objectives_in(value, self.alliance, ALLIANCE_RE, _("Objectif d'alliance"))
+
+    def _objectives_in(self, value, keyed, number_re, what):
+        found, unknown = [], []
+        for part in split_cell(value):
+            if isinstance(part, str) and part.endswith(".0"):
+                part = part[:-2]
+            match = number_re.match(fold(part))
+            objective = keyed.get(match.group(1)) if match else keyed.get(fold(part))
+            if objective is None:
+                unknown.append(part)
+            elif objective not in found:
+                found.append(objective)
+        if unknown:
+            raise UnknownValue(
+                _("%(what)s inconnu(s) : %(values)s.")
+                % {"what": what, "values": ", ".join(f"« {v} »" for v in unknown)}
+            )
+        return found
+
+    def partners_in(self, value) -> list[tuple]:
+        """[(actor, role)] from `Nom (porteur); Autre (financeur); Sans rôle`."""
+        partners, problems = [], []
+        for part in split_cell(value):
+            name, role = part, PartnerRole.PARTENAIRE
+            match = ROLE_RE.match(part)
+            if match and fold(match.group("role")) in self.roles:
+                name, role = match.group("name"), self.roles[fold(match.group("role"))]
+            elif match and not self._names_actor(part):
+                problems.append(
+                    _(
+                        "Rôle inconnu : « %(role)s » (porteur, partenaire, financeur ou "
+                        "accompagnateur)."
+                    )
+                    % {"role": match.group("role")}
+                )
+                continue
+            try:
+                actor = self.actor(name)
+            except UnknownValue as error:
+                problems.append(str(error))
+                continue
+            if any(actor == existing for existing, _role in partners):
+                problems.append(_("L'acteur « %(name)s » figure deux fois.") % {"name": name})
+                continue
+            partners.append((actor, role))
+        if problems:
+            raise UnknownValue(" ".join(problems))
+        return partners
+
+    def _names_actor(self, value) -> bool:
+        """An actor whose own name ends in parentheses, e.g. « Ville de Lille (Nord) »."""
+        return value in self.actors_by_slug or len(self.actors_by_name.get(fold(value), [])) == 1
