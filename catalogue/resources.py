@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import RowResult
@@ -847,8 +848,11 @@ def join_cell(values) -> str:
     return neutralise_formula(MULTI_VALUE_JOIN.join(values))
 
 
-def format_datetime(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def format_datetime(value):
+    """A date cell, to the minute, in French local time (spreadsheets have no time zones)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def ambiguous_actor_names() -> set[str]:
@@ -865,6 +869,48 @@ def actor_label(actor, ambiguous: set[str]) -> str:
     if ";" in actor.name or fold(actor.name) in ambiguous or actor.name != actor.name.strip():
         return actor.slug
     return actor.name
+
+
+EXPORT_CHUNK_SIZE = 2000
+
+# What each column of an examples export means (the "À propos" sheet of public exports).
+EXAMPLE_COLUMN_MEANINGS = {
+    REFERENCE: gettext_lazy(
+        "Identifiant stable de l'exemple (IA-00042) ; vide à l'import pour créer."
+    ),
+    TITLE: gettext_lazy("Titre de l'exemple."),
+    SUMMARY: gettext_lazy("Résumé en quelques phrases."),
+    DESCRIPTION: gettext_lazy("Description complète."),
+    STATUS: gettext_lazy("Brouillon, Publié ou Archivé."),
+    TERRITORY: gettext_lazy("Identifiant du territoire principal (region-32, commune-59350…)."),
+    SCALE: gettext_lazy(
+        "Échelle d'action : locale, départementale, régionale, nationale, internationale."
+    ),
+    START_YEAR: gettext_lazy("Année de début."),
+    END_YEAR: gettext_lazy("Année de fin (vide si l'alliance continue)."),
+    DOMAINS: gettext_lazy("Domaines d'action, séparés par « ; »."),
+    ODD: gettext_lazy("Objectifs de développement durable (ODD 1 à 17), séparés par « ; »."),
+    ALLIANCE: gettext_lazy("Objectifs de « faire alliance », séparés par « ; »."),
+    PARTNERSHIP_TYPES: gettext_lazy("Types de partenariat, séparés par « ; »."),
+    PARTNERS: gettext_lazy("Partenaires et leur rôle entre parenthèses, séparés par « ; »."),
+    WEBSITE: gettext_lazy("Site web de l'alliance."),
+    TERRITORY_NAME: gettext_lazy("Nom du territoire (lecture seule)."),
+    ACTOR_TYPES: gettext_lazy("Types des acteurs partenaires (lecture seule)."),
+    PUBLIC_LINK: gettext_lazy("Adresse de la fiche publique (lecture seule)."),
+    UPDATED_AT: gettext_lazy("Date de dernière modification, heure de Paris (lecture seule)."),
+}
+
+
+def example_rows(queryset):
+    """Each example of `queryset`, in its order, as the cells of EXAMPLE_COLUMNS.
+
+    A generator: rows are read 2,000 at a time with their relations (a fixed number of
+    queries per chunk), so a CSV of any size streams with bounded memory.
+    """
+    resource = ExampleResource()
+    resource.ambiguous_actor_names = ambiguous_actor_names()
+    for example in queryset.with_related().iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield resource.export_resource(example)
 
 
 def examples_dataset(queryset=None) -> tablib.Dataset:

@@ -4,14 +4,18 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from territoires.models import TerritoryLevel
 
+from . import exports, resources
 from .choices import ActorType, ObjectiveFamily
 from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
@@ -235,12 +239,16 @@ class ExampleSubsetView(DetailView):
     def examples(self):
         raise NotImplementedError
 
+    def list_query(self):
+        return QueryDict.fromkeys([self.filter_name], value=self.filter_value()).urlencode()
+
     def get_context_data(self, **kwargs):
         examples = self.examples().with_related().order_by("-start_year", "-pk")
         return super().get_context_data(
             examples=examples[: self.preview_size],
             example_count=examples.count(),
-            list_url=f"/exemples/?{self.filter_name}={self.filter_value()}",
+            list_url=f"/exemples/?{self.list_query()}",
+            list_query=self.list_query(),
             **kwargs,
         )
 
@@ -273,3 +281,69 @@ class OddDetailView(ExampleSubsetView):
 
     def examples(self):
         return Example.objects.published().filter(objectives=self.object)
+
+
+class ExampleExportView(View):
+    """`/exemples/export.<csv|xlsx|ods>?<the list's query>`: the same filtered, sorted list
+    as the page, through the same FilterSet, as a spreadsheet."""
+
+    def get(self, request, extension):
+        filterset = ExampleFilterSet(request.GET)
+        if not filterset.is_valid():
+            return render(
+                request,
+                "catalogue/export_refused.html",
+                {"form": filterset.form, "list_url": reverse("catalogue:example_list")
+                 + query_with(request.GET)},
+                status=400,
+            )  # fmt: skip
+        examples = filterset.qs
+        name = exports.filename(
+            today=timezone.localdate(),
+            main_filter=filterset.main_filter_words(),
+            extension=extension,
+        )
+        headers = list(resources.EXAMPLE_COLUMNS)
+        if extension == "csv":
+            response = StreamingHttpResponse(
+                exports.csv_chunks(headers, resources.example_rows(examples)),
+                content_type="text/csv; charset=utf-8",
+            )
+        else:
+            count = examples.count()
+            limit = settings.EXPORT_MAX_ROWS_SPREADSHEET
+            if count > limit:
+                return render(
+                    request,
+                    "catalogue/export_refused.html",
+                    {
+                        "too_many": count,
+                        "limit": limit,
+                        "csv_url": reverse("catalogue:example_export", args=["csv"])
+                        + query_with(request.GET),
+                        "list_url": reverse("catalogue:example_list") + query_with(request.GET),
+                    },
+                    status=413,
+                )
+            about = exports.about_rows(
+                filters=[label for _, _, label in filterset.active_filter_labels(request.GET)],
+                count=count,
+                columns=[(c, str(resources.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
+                today=timezone.localdate(),
+            )
+            writer, content_type = EXPORT_WRITERS[extension]
+            response = HttpResponse(
+                writer(headers, resources.example_rows(examples), about),
+                content_type=content_type,
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+EXPORT_WRITERS = {
+    "xlsx": (
+        exports.xlsx_bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "ods": (exports.ods_bytes, "application/vnd.oasis.opendocument.spreadsheet"),
+}
