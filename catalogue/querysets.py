@@ -16,14 +16,19 @@ class ExampleQuerySet(models.QuerySet):
         queries whatever the number of examples."""
         from .models import Partnership
 
-        return self.select_related("territory").prefetch_related(
-            "domains",
-            "objectives",
-            "partnership_types",
-            Prefetch(
-                "partnerships",
-                queryset=Partnership.objects.select_related("actor").order_by("position", "pk"),
-            ),
+        return (
+            self.select_related("territory")
+            # The search columns are large and only ever read by the database.
+            .defer("search_vector", "search_text", "search_names")
+            .prefetch_related(
+                "domains",
+                "objectives",
+                "partnership_types",
+                Prefetch(
+                    "partnerships",
+                    queryset=Partnership.objects.select_related("actor").order_by("position", "pk"),
+                ),
+            )
         )
 
     def in_territory(self, territory):

@@ -22,6 +22,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.db.models import (
     Case,
     F,
@@ -42,8 +43,9 @@ from django.utils.safestring import mark_safe
 from .postgres import TEXT_SEARCH_CONFIG
 from .text import fold
 
-# Word similarity (0–1) above which a title or partner word counts as a typo of a query word.
-TYPO_SIMILARITY = 0.5
+# Word similarity (0–1) from which a title or partner word counts as a typo of a query word
+# (pg_trgm's default, 0.6, misses a swapped pair of letters in a short word: "jardnis").
+TYPO_SIMILARITY = 0.45
 SQLITE_TYPO_CUTOFF = 0.75
 INDEX_BATCH_SIZE = 2000
 STOP_WORDS = frozenset(
@@ -99,7 +101,11 @@ def match_condition(text: str) -> Q:
         return Q()
     if uses_postgres():
         query = SearchQuery(text, search_type="websearch", config=TEXT_SEARCH_CONFIG)
-        return Q(search_vector=query) | Q(search_names__trigram_word_similar=fold(text))
+        # Or every word close to a word of the title or of a partner's name (typos).
+        close = Q()
+        for word in query_words(text):
+            close &= Q(search_names__trigram_word_similar=word)
+        return Q(search_vector=query) | close
     vocabulary = None
     condition = Q()
     for word in query_words(text):
@@ -317,9 +323,16 @@ def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
     schedule(examples.values_list("pk", flat=True))
 
 
+def _set_typo_threshold(sender, connection, **kwargs):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TYPO_SIMILARITY}")
+
+
 def connect_signals():
     from territoires.models import Territory
 
+    connection_created.connect(_set_typo_threshold, dispatch_uid="search-typo-threshold")
     from .models import Actor, Domain, Example, Partnership
 
     post_save.connect(_example_saved, sender=Example, dispatch_uid="search-example")

@@ -87,3 +87,8 @@ def test_rebuilding_the_index_keeps_results(catalogue_texts):
 def test_highlight_marks_matching_words_and_escapes_the_rest():
     result = highlight("L'École <b>des</b> parents", "ecoles")
     assert result == "L&#x27;<mark>École</mark> &lt;b&gt;des&lt;/b&gt; parents"
+
+
+def test_search_forgives_two_swapped_letters_in_a_short_word():
+    ExampleFactory(title="Jardins partagés")
+    assert found("jardnis") == {"Jardins partagés"}
