@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # Exit status of scripts/with-postgres.sh when no PostgreSQL binaries exist.
 NO_POSTGRES := 3
 
-.PHONY: install system-deps run test test-sqlite test-postgres lint format bench clean
+.PHONY: install system-deps run test test-sqlite test-postgres lint format bench bench-import clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ test-postgres: install system-deps
 	else exit $$status; fi
 
 test: lint test-sqlite test-postgres
+
+# Import of 10,000 example rows (preview + confirmation) on a throwaway PostgreSQL cluster;
+# figures in docs/benchmarks.md.
+BENCH_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=localhost \
+	DJANGO_STATIC_MANIFEST=false DJANGO_LOG_LEVEL=WARNING
+bench-import: install system-deps
+	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
+	  && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) bench_import --rows 10000'
 
 format: install
 	$(VENV)/bin/ruff check --fix .
