@@ -95,22 +95,25 @@ def xlsx_upload(rows, headers=("Référence", "Titre", "Territoire", "Année de 
 
 def test_curator_imports_with_a_preview_then_a_confirmation(client, curator):
     existing = ExampleFactory(title="Ancien titre")
+    stable = ExampleFactory(title="Titre stable")
     upload = xlsx_upload(
         [
             [existing.reference, "Titre corrigé", "commune-59350", 2020],
             ["", "Nouvelle alliance", "Lille", 2023],
+            [stable.reference, "Titre stable", "commune-59350", 2020],
         ]
     )
     response = client.post("/admin/catalogue/example/import/", {"import_file": upload, **FORM})
     content = response.content.decode()
     assert response.status_code == 200
-    assert "1 création(s), 1 modification(s)" in content
+    assert "1 création(s), 1 modification(s), 1 ligne(s) inchangée(s)" in content
     assert "Nouvelle alliance" in content and "Création" in content
-    assert Example.objects.count() == 1  # the preview wrote nothing
+    assert "Titre stable" in content and "Inchangée" in content
+    assert Example.objects.count() == 2  # the preview wrote nothing
 
     confirm = response.context["confirm_form"].initial
     response = client.post("/admin/catalogue/example/process_import/", confirm, follow=True)
-    assert "Import terminé : 1 créé(s), 1 modifié(s)" in response.content.decode()
+    assert "Import terminé : 1 créé(s), 1 modifié(s), 1 inchangé(s)" in response.content.decode()
     existing.refresh_from_db()
     created = Example.objects.get(title="Nouvelle alliance")
     assert existing.title == "Titre corrigé" and existing.updated_by == curator
