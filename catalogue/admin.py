@@ -290,15 +290,11 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
 # Actors.
 
 
-class ActorRegionFilter(RegionFilter):
-    territory_field = "territory"
-
-
 @admin.register(Actor)
 class ActorAdmin(CuratorImportExportAdmin):
     resource_classes = [ActorResource]
     list_display = ["name", "actor_type", "territory", "siren", "rna", "example_count"]
-    list_filter = ["actor_type", ActorRegionFilter]
+    list_filter = ["actor_type", RegionFilter]
     search_fields = ["name", "slug", "siren", "rna"]
     list_select_related = ["territory"]
     autocomplete_fields = ["territory"]
