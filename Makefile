@@ -7,7 +7,8 @@ INSTALLED := $(VENV)/.installed
 # Exit status of scripts/with-postgres.sh when no PostgreSQL binaries exist.
 NO_POSTGRES := 3
 
-.PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots bench clean
+.PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots \
+	bench bench-import bench-public clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,25 @@ test: lint test-sqlite test-postgres
 # PNGs of the main pages at desktop and phone widths, from throwaway demo data.
 screenshots: install system-deps
 	$(PY) scripts/screenshots.py
+
+# Benchmarks (not part of `make test`), each on a throwaway PostgreSQL cluster; figures in
+# docs/benchmarks.md.
+bench: bench-public bench-import
+
+# Import of 10,000 example rows (preview + confirmation) on a throwaway PostgreSQL cluster;
+# figures in docs/benchmarks.md.
+BENCH_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=localhost \
+	DJANGO_STATIC_MANIFEST=false DJANGO_LOG_LEVEL=WARNING
+bench-import: install system-deps
+	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
+	  && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) bench_import --rows 10000'
+
+# Public pages and exports at 100,000 published examples.
+bench-public: install system-deps
+	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
+	  && $(MANAGE) load_reference_data --verbosity 0 \
+	  && $(MANAGE) generate_demo_data --count 100000 --all-published --seed 5 \
+	  && $(MANAGE) bench_public'
 
 format: install
 	$(VENV)/bin/ruff check --fix .

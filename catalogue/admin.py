@@ -216,17 +216,11 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
         response = super().import_action(request, **kwargs)
         if isinstance(response, TemplateResponse) and response.context_data.get("result"):
             result = response.context_data["result"]
-            rows = [r for r in result.rows if r.import_type != RowResult.IMPORT_TYPE_SKIP]
             response.context_data.update(
                 {
                     "problems": problems(result),
-                    "preview_rows": rows
-                    + [
-                        r
-                        for r in result.rows
-                        if r.import_type == RowResult.IMPORT_TYPE_SKIP
-                        and getattr(r, "warnings", None)
-                    ],
+                    # Every row of the file, blank ones aside: created, updated or unchanged.
+                    "preview_rows": [r for r in result.rows if getattr(r, "line", None)],
                     "totals": result.totals,
                     "template_formats": list(FORMAT_BY_EXTENSION),
                 }
@@ -296,15 +290,11 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
 # Actors.
 
 
-class ActorRegionFilter(RegionFilter):
-    territory_field = "territory"
-
-
 @admin.register(Actor)
 class ActorAdmin(CuratorImportExportAdmin):
     resource_classes = [ActorResource]
     list_display = ["name", "actor_type", "territory", "siren", "rna", "example_count"]
-    list_filter = ["actor_type", ActorRegionFilter]
+    list_filter = ["actor_type", RegionFilter]
     search_fields = ["name", "slug", "siren", "rna"]
     list_select_related = ["territory"]
     autocomplete_fields = ["territory"]
@@ -390,7 +380,6 @@ class ExampleAdmin(CuratorImportExportAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     inlines = [PartnershipInline]
     actions = ["publish", "unpublish", "archive", "mark_verified"]
-    date_hierarchy = None
     fieldsets = [
         (None, {"fields": ["title", "summary", "description", "status", "opened_version"]}),
         (

@@ -74,9 +74,11 @@ class Lookups:
             {fold(v) for v in territory_values if v.lower() not in self.territories_by_slug},
         )
         actor_values = {v for v in actor_values if v}
-        self.actors_by_slug = {a.slug: a for a in Actor.objects.filter(slug__in=actor_values)}
+        actor_slugs = {v.lower() for v in actor_values}
+        self.actors_by_slug = {a.slug: a for a in Actor.objects.filter(slug__in=actor_slugs)}
         self.actors_by_name = by_folded_name(
-            Actor.objects.all(), {fold(v) for v in actor_values if v not in self.actors_by_slug}
+            Actor.objects.all(),
+            {fold(v) for v in actor_values if v.lower() not in self.actors_by_slug},
         )
         self.domains = self._keyed(Domain.objects.all())
         self.partnership_types = self._keyed(PartnershipType.objects.all())
@@ -136,7 +138,7 @@ class Lookups:
         )
 
     def actor(self, value):
-        actor = self.actors_by_slug.get(value)
+        actor = self.actors_by_slug.get(value.lower())
         if actor:
             return actor
         candidates = self.actors_by_name.get(fold(value), [])
@@ -241,4 +243,7 @@ class Lookups:
 
     def _names_actor(self, value) -> bool:
         """An actor whose own name ends in parentheses, e.g. « Ville de Lille (Nord) »."""
-        return value in self.actors_by_slug or len(self.actors_by_name.get(fold(value), [])) == 1
+        return (
+            value.lower() in self.actors_by_slug
+            or len(self.actors_by_name.get(fold(value), [])) == 1
+        )

@@ -23,7 +23,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import RowResult
 
-from . import services
+from . import search, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
@@ -274,6 +274,7 @@ class SheetResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
+        self.started_at = timezone.now()
         try:
             self.normalise_headers(dataset)
             if len(dataset) > settings.IMPORT_MAX_ROWS:
@@ -495,6 +496,12 @@ class SheetResource(resources.ModelResource):
             services.set_relations(items=updated, replace=True)
         self.pending = []
         super().after_import(dataset, result, **kwargs)
+        if not self._is_dry_run(kwargs) and not result.has_errors():
+            # Rows were written in bulk, without the signals that keep search current.
+            search.update_search_index(self.examples_written_since(self.started_at))
+
+    def examples_written_since(self, moment):
+        raise NotImplementedError
 
 
 _MISSING = object()
@@ -684,6 +691,9 @@ class ExampleResource(SheetResource):
         self.created = []
         super().after_import(dataset, result, **kwargs)
 
+    def examples_written_since(self, moment):
+        return Example.objects.filter(updated_at__gte=moment).values_list("pk", flat=True)
+
     # Export.
 
     def export(self, queryset=None, **kwargs):
@@ -697,6 +707,12 @@ class ExampleResource(SheetResource):
 
 class ActorResource(SheetResource):
     """The actors sheet. Rows update by Identifiant (the actor's slug), create when blank."""
+
+    def examples_written_since(self, moment):
+        """A renamed actor changes the search document of its examples."""
+        return Example.objects.filter(partnerships__actor__updated_at__gte=moment).values_list(
+            "pk", flat=True
+        )
 
     slug = text_field("slug", IDENTIFIER)
     name = text_field("name", NAME)

@@ -95,22 +95,25 @@ def xlsx_upload(rows, headers=("Référence", "Titre", "Territoire", "Année de 
 
 def test_curator_imports_with_a_preview_then_a_confirmation(client, curator):
     existing = ExampleFactory(title="Ancien titre")
+    stable = ExampleFactory(title="Titre stable")
     upload = xlsx_upload(
         [
             [existing.reference, "Titre corrigé", "commune-59350", 2020],
             ["", "Nouvelle alliance", "Lille", 2023],
+            [stable.reference, "Titre stable", "commune-59350", 2020],
         ]
     )
     response = client.post("/admin/catalogue/example/import/", {"import_file": upload, **FORM})
     content = response.content.decode()
     assert response.status_code == 200
-    assert "1 création(s), 1 modification(s)" in content
+    assert "1 création(s), 1 modification(s), 1 ligne(s) inchangée(s)" in content
     assert "Nouvelle alliance" in content and "Création" in content
-    assert Example.objects.count() == 1  # the preview wrote nothing
+    assert "Titre stable" in content and "Inchangée" in content
+    assert Example.objects.count() == 2  # the preview wrote nothing
 
     confirm = response.context["confirm_form"].initial
     response = client.post("/admin/catalogue/example/process_import/", confirm, follow=True)
-    assert "Import terminé : 1 créé(s), 1 modifié(s)" in response.content.decode()
+    assert "Import terminé : 1 créé(s), 1 modifié(s), 1 inchangé(s)" in response.content.decode()
     existing.refresh_from_db()
     created = Example.objects.get(title="Nouvelle alliance")
     assert existing.title == "Titre corrigé" and existing.updated_by == curator
@@ -283,3 +286,47 @@ def test_curator_imports_actors_through_the_admin(client, curator):
     actor = Actor.objects.get(name="Centre social")
     assert actor.territory.slug == "commune-59350"
     assert LogEntry.objects.get(user=curator).object_id == str(actor.pk)
+
+
+def test_confirmation_writes_nothing_when_the_data_changed_since_the_preview(client, curator):
+    actor = ActorFactory(name="Partenaire éphémère")
+    upload = SimpleUploadedFile(
+        "exemples.csv",
+        "Titre;Territoire;Année de début;Partenaires\n"
+        "Première;commune-59350;2020;\n"
+        "Seconde;commune-59350;2021;Partenaire éphémère (porteur)\n".encode(),
+    )
+    response = client.post("/admin/catalogue/example/import/", {"import_file": upload, **FORM})
+    confirm = response.context["confirm_form"].initial
+    actor.delete()  # meanwhile, an administrator removes the actor the file names
+    response = client.post("/admin/catalogue/example/process_import/", confirm, follow=True)
+    content = response.content.decode()
+    assert "Import annulé : rien n&#x27;a été enregistré." in content
+    assert "Ligne 3, Partenaires" in content and "Acteur inconnu" in content
+    assert Example.objects.count() == 0
+
+
+def test_curator_adds_an_example_and_gets_reference_slug_and_authorship(client, curator):
+    actor = ActorFactory()
+    response = client.post(
+        "/admin/catalogue/example/add/",
+        {
+            "title": "Maison des alliances",
+            "status": "brouillon",
+            "territory": Example._meta.get_field("territory")
+            .related_model.objects.get(slug="commune-59350")
+            .pk,
+            "start_year": 2024,
+            "partnerships-TOTAL_FORMS": 1,
+            "partnerships-INITIAL_FORMS": 0,
+            "partnerships-0-actor": actor.pk,
+            "partnerships-0-role": "porteur",
+            "partnerships-0-position": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    example = Example.objects.get()
+    assert example.reference == f"IA-{example.pk:05d}" and example.slug == "maison-des-alliances"
+    assert example.created_by == curator == example.updated_by
+    assert list(example.partnerships.values_list("actor", "role")) == [(actor.pk, "porteur")]
+    assert LogEntry.objects.get(user=curator).action_flag == ADDITION

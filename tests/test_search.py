@@ -92,3 +92,49 @@ def test_highlight_marks_matching_words_and_escapes_the_rest():
 def test_search_forgives_two_swapped_letters_in_a_short_word():
     ExampleFactory(title="Jardins partagés")
     assert found("jardnis") == {"Jardins partagés"}
+
+
+def test_imported_examples_and_renamed_actors_are_searchable():
+    import tablib
+
+    from catalogue.resources import ActorResource, ExampleResource
+
+    actor = ActorFactory(name="Coopérative Archipel")
+    dataset = tablib.Dataset(
+        [
+            "",
+            "Verger conservatoire",
+            "commune-59350",
+            2022,
+            "Publié",
+            "Coopérative Archipel (porteur)",
+        ],
+        headers=["Référence", "Titre", "Territoire", "Année de début", "Statut", "Partenaires"],
+    )
+    result = ExampleResource().import_data(
+        dataset, dry_run=False, rollback_on_validation_errors=True
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert found("verger") == {"Verger conservatoire"}
+    assert found("archipel") == {"Verger conservatoire"}
+
+    actors = tablib.Dataset(
+        [actor.slug, "Coopérative Boussole", "Entreprise"],
+        headers=["Identifiant", "Nom", "Type d'acteur"],
+    )
+    result = ActorResource().import_data(actors, dry_run=False, rollback_on_validation_errors=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert found("boussole") == {"Verger conservatoire"}
+
+
+def test_a_dry_run_import_does_not_touch_the_index():
+    import tablib
+
+    from catalogue.resources import ExampleResource
+
+    dataset = tablib.Dataset(
+        ["", "Verger d'essai", "commune-59350", 2022, "Publié"],
+        headers=["Référence", "Titre", "Territoire", "Année de début", "Statut"],
+    )
+    ExampleResource().import_data(dataset, dry_run=True, rollback_on_validation_errors=True)
+    assert found("verger") == set()
