@@ -27,6 +27,7 @@ from . import search, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
+from .text import free_slug
 
 # Examples: the columns an import reads, in the order an export writes them.
 REFERENCE = "Référence"
@@ -678,7 +679,7 @@ class ExampleResource(SheetResource):
         super().before_save_instance(instance, row, **kwargs)
         is_new = instance.pk is None
         if is_new and not instance.slug:
-            instance.slug = services.free_slug(instance.title, taken=self.taken_slugs)
+            instance.slug = free_slug(instance.title, taken=self.taken_slugs)
         if is_new:
             instance.reference = None
             self.created.append(instance)
@@ -807,7 +808,7 @@ class ActorResource(SheetResource):
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk is None and not instance.slug:
-            instance.slug = services.free_slug(instance.name, taken=self.taken_slugs)
+            instance.slug = free_slug(instance.name, taken=self.taken_slugs)
 
     def export(self, queryset=None, **kwargs):
         if queryset is None:

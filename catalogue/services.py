@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from .choices import ExampleStatus, ObjectiveFamily
 from .models import REFERENCE_PREFIX, Example, Partnership
-from .text import slug_base
 
 STATUS_MESSAGES = {
     ExampleStatus.PUBLIE: "Publié",
@@ -24,17 +23,6 @@ STATUS_MESSAGES = {
     ExampleStatus.ARCHIVE: "Archivé",
 }
 STALE_CODE = "stale"
-
-
-def free_slug(text: str, *, taken: set[str], max_length: int = 80) -> str:
-    """A slug for `text` not in `taken` (which it joins): unique_slug without a query per row."""
-    base = slug_base(text, max_length - 6)
-    candidate, counter = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{counter}"
-        counter += 1
-    taken.add(candidate)
-    return candidate
 
 
 def check_version(*, example: Example, expected: int | None) -> None:

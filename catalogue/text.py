@@ -22,15 +22,21 @@ def slug_base(text: str, max_length: int) -> str:
     return slugify(fold(text))[:max_length].strip("-") or "sans-titre"
 
 
-def unique_slug(model, text: str, *, max_length: int = 80, exclude_pk=None, taken=None) -> str:
-    """A slug from `text`, made unique in `model` (and in `taken`, for bulk work) with -2, -3…"""
+def free_slug(text: str, *, taken: set[str], max_length: int = 80) -> str:
+    """A slug from `text` not in `taken`, which it joins, with -2, -3… (bulk work: no query)."""
     base = slug_base(text, max_length - 6)
-    existing = model.objects.filter(slug__startswith=base)
-    if exclude_pk is not None:
-        existing = existing.exclude(pk=exclude_pk)
-    used = set(existing.values_list("slug", flat=True)) | (taken or set())
     candidate, counter = base, 2
-    while candidate in used:
+    while candidate in taken:
         candidate = f"{base}-{counter}"
         counter += 1
+    taken.add(candidate)
     return candidate
+
+
+def unique_slug(model, text: str, *, max_length: int = 80, exclude_pk=None) -> str:
+    """A slug from `text`, unique among the slugs of `model`."""
+    existing = model.objects.filter(slug__startswith=slug_base(text, max_length - 6))
+    if exclude_pk is not None:
+        existing = existing.exclude(pk=exclude_pk)
+    taken = set(existing.values_list("slug", flat=True))
+    return free_slug(text, taken=taken, max_length=max_length)

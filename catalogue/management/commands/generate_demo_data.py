@@ -15,7 +15,7 @@ from catalogue.models import (
     Partnership,
     PartnershipType,
 )
-from catalogue.text import slug_base
+from catalogue.text import free_slug
 from territoires.models import Territory, TerritoryLevel
 
 DEMO_NOTE = "Exemple fictif généré pour la démonstration : aucune de ces informations n'est réelle."
@@ -211,15 +211,6 @@ class DemoBuilder:
         self.actor_slugs = set(Actor.objects.values_list("slug", flat=True))
         self.example_slugs = set(Example.objects.values_list("slug", flat=True))
 
-    def unique(self, text, taken):
-        base = slug_base(text, 74)
-        candidate, counter = base, 2
-        while candidate in taken:
-            candidate = f"{base}-{counter}"
-            counter += 1
-        taken.add(candidate)
-        return candidate
-
     def make_actors(self, count):
         actors = []
         for _ in range(count):
@@ -231,7 +222,7 @@ class DemoBuilder:
             actors.append(
                 Actor(
                     name=name,
-                    slug=self.unique(name, self.actor_slugs),
+                    slug=free_slug(name, taken=self.actor_slugs, max_length=80),
                     actor_type=actor_type,
                     territory_id=territory_pk,
                     description=ACTOR_NOTE,
@@ -265,7 +256,7 @@ class DemoBuilder:
             examples.append(
                 Example(
                     title=title,
-                    slug=self.unique(title, self.example_slugs),
+                    slug=free_slug(title, taken=self.example_slugs, max_length=80),
                     summary=summary,
                     description=f"{summary}\n\n{DEMO_NOTE}",
                     status=self.pick_status(),
