@@ -1,7 +1,7 @@
 """Reads of the catalogue: the one place that says which relations a page loads."""
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 
 from .choices import ExampleStatus
 
@@ -41,4 +41,12 @@ class ActorQuerySet(models.QuerySet):
         return self.select_related("territory")
 
     def with_published_examples(self):
-        return self.filter(partnerships__example__status=ExampleStatus.PUBLIE).distinct()
+        """Actors of at least one published example, each with `example_count`, the number of
+        those examples (a subquery per listed actor rather than a join over all of them)."""
+        from .models import Partnership
+
+        published = Partnership.objects.filter(
+            actor=OuterRef("pk"), example__status=ExampleStatus.PUBLIE
+        )
+        counts = published.order_by().values("actor").annotate(n=Count("pk")).values("n")
+        return self.filter(Exists(published)).annotate(example_count=Subquery(counts))

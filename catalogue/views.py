@@ -177,16 +177,7 @@ class ActorListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        actors = (
-            Actor.objects.with_published_examples()
-            .with_related()
-            .annotate(
-                example_count=Count(
-                    "partnerships", filter=Q(partnerships__example__status="publie"), distinct=True
-                )
-            )
-            .order_by("name", "pk")
-        )
+        actors = Actor.objects.with_published_examples().with_related().order_by("name", "pk")
         text = self.request.GET.get("q", "").strip()
         if text:
             actors = actors.filter(Q(name__icontains=text) | Q(slug__contains=slugify(fold(text))))
