@@ -181,24 +181,33 @@ class ExampleFilterSet(django_filters.FilterSet):
             )
         return queryset
 
-    def _any_of(self, queryset, **lookup):
-        return queryset.filter(pk__in=Example.objects.filter(**lookup).values("pk"))
+    @staticmethod
+    def _any_of(queryset, relation, **lookup):
+        # Through the link table alone: no join back to the (wide) examples table.
+        links = getattr(Example, relation).through.objects.filter(**lookup)
+        return queryset.filter(pk__in=links.values("example_id"))
 
     def filter_domains(self, queryset, name, values):
-        return self._any_of(queryset, domains__slug__in=values)
+        return self._any_of(queryset, "domains", domain__slug__in=values)
 
     def filter_odd(self, queryset, name, values):
         return self._any_of(
-            queryset, objectives__family=ObjectiveFamily.ODD, objectives__number__in=values
+            queryset,
+            "objectives",
+            objective__family=ObjectiveFamily.ODD,
+            objective__number__in=values,
         )
 
     def filter_alliance_objectives(self, queryset, name, values):
         return self._any_of(
-            queryset, objectives__family=ObjectiveFamily.ALLIANCE, objectives__number__in=values
+            queryset,
+            "objectives",
+            objective__family=ObjectiveFamily.ALLIANCE,
+            objective__number__in=values,
         )
 
     def filter_partnership_types(self, queryset, name, values):
-        return self._any_of(queryset, partnership_types__slug__in=values)
+        return self._any_of(queryset, "partnership_types", partnershiptype__slug__in=values)
 
     def filter_actor(self, queryset, name, actor):
         return queryset.filter(pk__in=Partnership.objects.filter(actor=actor).values("example"))
