@@ -79,19 +79,22 @@ def browser(browser_tests_scope):
     playwright.stop()
 
 
-@pytest.fixture(scope="session")
-def reference_slice(tmp_path_factory):
-    """A territories file holding only TERRITORY_SLUGS, for the regular territory loader."""
+def write_territory_slice(target, slugs):
+    """Write to `target` a territories file holding only `slugs`, for the territory loader."""
     source = Path(settings.BASE_DIR) / "fixtures" / "territories.csv.gz"
-    target = tmp_path_factory.mktemp("e2e") / "territories.csv.gz"
     with gzip.open(source, "rt", encoding="utf-8") as raw, gzip.open(target, "wt") as out:
         reader = csv.DictReader(raw)
         writer = csv.DictWriter(out, fieldnames=reader.fieldnames)
         writer.writeheader()
-        writer.writerows(
-            row for row in reader if f"{row['level']}-{row['code']}".lower() in TERRITORY_SLUGS
-        )
+        writer.writerows(row for row in reader if f"{row['level']}-{row['code']}".lower() in slugs)
     return target
+
+
+@pytest.fixture(scope="session")
+def reference_slice(tmp_path_factory):
+    """A territories file holding only TERRITORY_SLUGS, for the regular territory loader."""
+    target = tmp_path_factory.mktemp("e2e") / "territories.csv.gz"
+    return write_territory_slice(target, TERRITORY_SLUGS)
 
 
 @pytest.fixture

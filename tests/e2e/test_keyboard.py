@@ -1,5 +1,7 @@
 """A visitor who uses only the keyboard finds an example and opens it."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +35,31 @@ def test_keyboard_user_searches_and_opens_an_example(page, alliance):
     page.wait_for_url(f"**{alliance.get_absolute_url()}")
     assert page.get_by_role("heading", level=1).inner_text() == alliance.title
     assert page.get_by_role("link", name="Les Petits Débrouillards Hauts-de-France").is_visible()
+
+
+def test_keyboard_user_filters_by_actor_type_and_opens_an_example(page, alliance):
+    from tests.factories import ActorFactory, ExampleFactory
+
+    ExampleFactory(title="Jardin partagé des Bois-Blancs", partners=[ActorFactory()])
+    page.goto("/exemples/")
+    assert page.get_by_role("heading", name="2 exemples").is_visible()
+
+    # Space ticks the box, and the list applies it at once: the page reloads filtered.
+    company = page.get_by_role("checkbox", name=re.compile("^Entreprise"))
+    tab_to(page, company)
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"[?&]type_acteur=entreprise(&|$)"))
+    assert page.get_by_role("checkbox", name=re.compile("^Entreprise")).is_checked()
+    assert page.get_by_role("heading", name="1 exemple").is_visible()
+
+    tab_to(page, page.get_by_role("link", name="Aller aux résultats (1)"))
+    page.keyboard.press("Enter")
+    result = page.get_by_role("link", name=alliance.title)
+    tab_to(page, result, limit=10)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{alliance.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
 
 
 def test_first_tab_shows_the_skip_link_which_leads_to_the_content(page, alliance):
