@@ -305,7 +305,13 @@ class ActorAdmin(CuratorImportExportAdmin):
     ]  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(example_count=Count("partnerships"))
+        # The annotation drops Meta.ordering: keep a stable order for lists and autocomplete.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(example_count=Count("partnerships"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description=_("exemples"), ordering="example_count")
     def example_count(self, actor):

@@ -49,9 +49,11 @@ class RowCollector:
         self.headers = None
         self.rows = []
         self.pending_blank = 0
+        self.line = 0
 
     def add(self, values):
         values = list(values)
+        self.line += 1
         if self.headers is None:
             if is_blank(values):
                 return
@@ -67,6 +69,17 @@ class RowCollector:
         blank = [None] * width
         self.rows.extend([blank] * self.pending_blank)
         self.pending_blank = 0
+        extra = [(index, v) for index, v in enumerate(values[width:], start=width + 1)
+                 if not is_blank([v])]  # fmt: skip
+        if extra:
+            column, value = extra[0]
+            raise SpreadsheetError(
+                _(
+                    "Ligne %(line)s : une valeur dépasse les en-têtes (colonne %(column)s, "
+                    "« %(value)s »). Une cellule contenant « ; » a-t-elle perdu ses guillemets ?"
+                )
+                % {"line": self.line, "column": column, "value": value}
+            )
         values = (values + [None] * width)[:width]
         self.rows.append(values)
         if len(self.rows) > max_rows():

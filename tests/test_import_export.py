@@ -380,3 +380,15 @@ def test_import_refuses_the_same_reference_twice():
     assert (problem.line, problem.column) == (3, "Référence") and "ligne 2" in problem.message
     existing.refresh_from_db()
     assert existing.title == "Une seule fois"
+
+
+def test_csv_row_wider_than_the_headers_is_refused_with_its_line():
+    data = "\ufeffTitre;Territoire;Année de début;Partenaires\n".encode()
+    data += b"Jardin;commune-59350;2022;Banque (porteur); Transports SA (financeur)\n"
+    with pytest.raises(SpreadsheetError, match=r"Ligne 2 .*colonne 5.*Transports SA"):
+        read_dataset(data, "csv")
+
+
+def test_trailing_empty_cells_beyond_the_headers_are_ignored():
+    data = "Titre;Territoire;Année de début\nJardin;commune-59350;2022;;\n".encode()
+    assert read_dataset(data, "csv")[0] == ("Jardin", "commune-59350", "2022")
