@@ -7,6 +7,10 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue des alliances")
 
     def ready(self):
+        from django.db.models import ForeignKey
+
         from . import search
+        from .postgres import AnyOf
 
         search.connect_signals()
+        ForeignKey.register_lookup(AnyOf)

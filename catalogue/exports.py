@@ -51,15 +51,8 @@ def csv_chunks(headers, rows):
     yield "\ufeff".encode()  # UTF-8 BOM: Excel then reads the accents right
     yield writer.writerow(headers).encode()
     for row in rows:
-        yield writer.writerow([csv_value(value) for value in row]).encode()
-
-
-def csv_value(value):
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+        # Dates are naive local datetimes: the csv module writes them "2026-11-26 14:05:00".
+        yield writer.writerow(row).encode()
 
 
 # --- XLSX ------------------------------------------------------------------------------------

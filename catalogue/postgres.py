@@ -1,6 +1,7 @@
 """Database pieces that only PostgreSQL has; on SQLite they do nothing."""
 
 from django.db import migrations
+from django.db.models.lookups import In
 
 TEXT_SEARCH_CONFIG = "french_unaccent"
 
@@ -28,3 +29,14 @@ class PostgresOnlySQL(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AnyOf(In):
+    """`field IN (…)` that PostgreSQL receives as `field = ANY(%s)`: one array parameter
+    instead of thousands, for the bulk reads of exports (other databases get the IN)."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))

@@ -8,6 +8,7 @@ and `neutralise_formula()`.
 """
 
 import re
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -71,6 +72,7 @@ ACTOR_COLUMNS = ACTOR_IMPORT_COLUMNS + ACTOR_READ_ONLY_COLUMNS
 ACTOR_REQUIRED_COLUMNS = [NAME, ACTOR_TYPE]
 
 MULTI_VALUE_JOIN = "; "
+LOCAL_TIME = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
 
@@ -835,7 +837,7 @@ def format_datetime(value):
     """A date cell, to the minute, in French local time (spreadsheets have no time zones)."""
     if not value:
         return ""
-    return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0)
+    return value.astimezone(LOCAL_TIME).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def ambiguous_actor_names() -> set[str]:
@@ -919,7 +921,7 @@ def example_rows(queryset):
 
 def _related(through, ids, target):
     found = defaultdict(list)
-    for example_id, target_id in through.objects.filter(example_id__in=ids).values_list(
+    for example_id, target_id in through.objects.filter(example_id__any_of=ids).values_list(
         "example_id", target
     ):
         found[example_id].append(target_id)
@@ -936,7 +938,7 @@ def _example_chunk(chunk, domains, partnership_types, objectives, ambiguous, lin
     example_types = _related(Example.partnership_types.through, ids, "partnershiptype_id")
     partners = defaultdict(list)
     for example_id, name, slug, actor_type, role in (
-        Partnership.objects.filter(example_id__in=ids)
+        Partnership.objects.filter(example_id__any_of=ids)
         .order_by("position", "pk")
         .values_list("example_id", "actor__name", "actor__slug", "actor__actor_type", "role")
     ):

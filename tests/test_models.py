@@ -117,3 +117,19 @@ def test_reference_expression_numbers_like_format_reference(pk):
     ExampleFactory(pk=pk, reference="provisoire")
     Example.objects.filter(pk=pk).update(reference=Example.reference_expression())
     assert Example.objects.get(pk=pk).reference == Example.format_reference(pk)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("  École   Élémentaire ", "ecole elementaire"),
+        ("Œuvre d'Æsop", "oeuvre d'aesop"),
+        ("Ĳsselmeer ǅemal", "ijsselmeer dzemal"),
+        ("straße Ω", "straße ω"),
+        ("Cafe\u0301", "cafe"),  # an accent already decomposed
+    ],
+)
+def test_fold_lowers_and_strips_accents_and_spaces(text, folded):
+    from catalogue.text import fold
+
+    assert fold(text) == folded
