@@ -34,6 +34,7 @@ run: install
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install
+	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
