@@ -81,8 +81,7 @@ def test_admin_login_page_has_no_serious_accessibility_violation(page, reference
 
 def test_admin_import_page_has_no_serious_accessibility_violation(admin_page):
     response = admin_page.goto("/admin/catalogue/example/import/")
-    # Until the import exists, the admin answers 404 or sends unknown object URLs to its index.
-    if response.status == 404 or not admin_page.url.endswith("/admin/catalogue/example/import/"):
-        pytest.xfail("la page d'import des exemples n'existe pas encore dans l'administration")
     assert response.status == 200
+    assert admin_page.url.endswith("/admin/catalogue/example/import/")
+    assert admin_page.locator("input[type=file]").count() == 1
     assert blocking_violations(admin_page) == []
