@@ -330,3 +330,16 @@ def test_curator_adds_an_example_and_gets_reference_slug_and_authorship(client, 
     assert example.created_by == curator == example.updated_by
     assert list(example.partnerships.values_list("actor", "role")) == [(actor.pk, "porteur")]
     assert LogEntry.objects.get(user=curator).action_flag == ADDITION
+
+
+def test_actor_autocomplete_pages_in_name_order(client, curator):
+    for name in ("Zeste", "Atelier", "Moulin", "Boussole"):
+        ActorFactory(name=f"{name} solidaire")
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "solidaire", "app_label": "catalogue", "model_name": "partnership",
+         "field_name": "actor"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == sorted(names) and len(names) == 4
