@@ -259,6 +259,15 @@ class SheetResource(resources.ModelResource):
     # Written by bulk_update() beside the columns of the file.
     bulk_extra_fields = ["updated_at"]
 
+    class Meta:
+        instance_loader_class = CachedInstanceLoader
+        skip_diff = True
+        clean_model_instances = True
+        use_transactions = True
+        # Rows are validated in Python first; the database is written in batches.
+        use_bulk = True
+        batch_size = 1000
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.user = None
@@ -578,13 +587,6 @@ class ExampleResource(SheetResource):
         )  # fmt: skip
         import_order = export_order = fields
         import_id_fields = ("reference",)
-        instance_loader_class = CachedInstanceLoader
-        skip_diff = True
-        clean_model_instances = True
-        use_transactions = True
-        # Rows are validated in Python first; the database is written in batches.
-        use_bulk = True
-        batch_size = 1000
 
     # Import.
 
@@ -745,13 +747,6 @@ class ActorResource(SheetResource):
         )  # fmt: skip
         import_order = export_order = fields
         import_id_fields = ("slug",)
-        instance_loader_class = CachedInstanceLoader
-        skip_diff = True
-        clean_model_instances = True
-        use_transactions = True
-        # Rows are validated in Python first; the database is written in batches.
-        use_bulk = True
-        batch_size = 1000
 
     def preload(self, dataset):
         names = {fold(v) for v in self.column_values(dataset, NAME) if v}

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import ActorFactory, ExampleFactory
+
 pytestmark = pytest.mark.e2e
 
 
@@ -16,6 +18,17 @@ def tab_to(page, locator, *, limit=60):
     pytest.fail(f"{locator} n'a pas reçu le focus après {limit} tabulations")
 
 
+def open_the_only_result(page, example):
+    """From a list of one result: skip the filters with the link made for that, Tab to the
+    result, Enter, and the example's page opens."""
+    tab_to(page, page.get_by_role("link", name="Aller aux résultats (1)"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("link", name=example.title), limit=10)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{example.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == example.title
+
+
 def test_keyboard_user_searches_and_opens_an_example(page, alliance):
     page.goto("/")
 
@@ -25,21 +38,11 @@ def test_keyboard_user_searches_and_opens_an_example(page, alliance):
     page.keyboard.press("Enter")
     page.wait_for_url("**/exemples/?q=ecole")
 
-    # The filters come first; a link lets keyboard users skip them.
-    tab_to(page, page.get_by_role("link", name="Aller aux résultats (1)"))
-    page.keyboard.press("Enter")
-    first_result = page.get_by_role("link", name=alliance.title)
-    tab_to(page, first_result, limit=10)
-    page.keyboard.press("Enter")
-
-    page.wait_for_url(f"**{alliance.get_absolute_url()}")
-    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
+    open_the_only_result(page, alliance)
     assert page.get_by_role("link", name="Les Petits Débrouillards Hauts-de-France").is_visible()
 
 
 def test_keyboard_user_filters_by_actor_type_and_opens_an_example(page, alliance):
-    from tests.factories import ActorFactory, ExampleFactory
-
     ExampleFactory(title="Jardin partagé des Bois-Blancs", partners=[ActorFactory()])
     page.goto("/exemples/")
     assert page.get_by_role("heading", name="2 exemples").is_visible()
@@ -52,14 +55,7 @@ def test_keyboard_user_filters_by_actor_type_and_opens_an_example(page, alliance
     assert page.get_by_role("checkbox", name=re.compile("^Entreprise")).is_checked()
     assert page.get_by_role("heading", name="1 exemple").is_visible()
 
-    tab_to(page, page.get_by_role("link", name="Aller aux résultats (1)"))
-    page.keyboard.press("Enter")
-    result = page.get_by_role("link", name=alliance.title)
-    tab_to(page, result, limit=10)
-    page.keyboard.press("Enter")
-
-    page.wait_for_url(f"**{alliance.get_absolute_url()}")
-    assert page.get_by_role("heading", level=1).inner_text() == alliance.title
+    open_the_only_result(page, alliance)
 
 
 def test_first_tab_shows_the_skip_link_which_leads_to_the_content(page, alliance):
