@@ -11,8 +11,6 @@ partner names standing in for a word with a typo.
 
 import difflib
 import re
-import threading
-from contextlib import contextmanager
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
@@ -167,32 +165,6 @@ def highlight(text: str, query: str) -> str:
 
 # --- Keeping the index current ---------------------------------------------------------------
 
-_state = threading.local()
-
-
-@contextmanager
-def deferred_indexing():
-    """Collect the examples changed inside the block and index them once at its end."""
-    if getattr(_state, "pending", None) is not None:
-        yield  # nested: the outer block indexes
-        return
-    _state.pending = set()
-    try:
-        yield
-        pending = _state.pending
-    finally:
-        _state.pending = None
-    if pending:
-        update_search_index(pending)
-
-
-def schedule(example_ids):
-    pending = getattr(_state, "pending", None)
-    if pending is not None:
-        pending.update(example_ids)
-    else:
-        update_search_index(example_ids)
-
 
 def update_search_index(example_ids=None):
     """Recompute the search columns of these examples (all of them when None)."""
@@ -291,21 +263,21 @@ def _sqlite_update(queryset):
 
 def _example_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        schedule([instance.pk])
+        update_search_index([instance.pk])
 
 
 def _partnership_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.example_id:
-        schedule([instance.example_id])
+        update_search_index([instance.example_id])
 
 
 def _domains_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if reverse:  # domain.examples.add(...)
-        schedule(pk_set or instance.examples.values_list("pk", flat=True))
+        update_search_index(pk_set or instance.examples.values_list("pk", flat=True))
     else:
-        schedule([instance.pk])
+        update_search_index([instance.pk])
 
 
 def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
@@ -320,7 +292,7 @@ def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
         examples = Example.objects.filter(territory=instance)
     else:
         examples = Example.objects.filter(domains=instance)
-    schedule(examples.values_list("pk", flat=True))
+    update_search_index(examples.values_list("pk", flat=True))
 
 
 def _set_typo_threshold(sender, connection, **kwargs):
