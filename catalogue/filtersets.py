@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Substr
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from territoires.models import Territory, TerritoryLevel
@@ -167,7 +168,7 @@ class ExampleFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         # Facet counts filter many querysets by the same words: build the condition once.
         if getattr(self, "_search_condition", None) is None:
-            self._search_condition = search.match_condition(value)
+            self._search_condition = search.match_condition(self.search_plan)
         return queryset.filter(self._search_condition)
 
     def filter_territory(self, queryset, name, territory):
@@ -265,6 +266,16 @@ class ExampleFilterSet(django_filters.FilterSet):
     def search_text(self):
         return self.form.cleaned_data.get("q") or "" if self.is_valid() else ""
 
+    @cached_property
+    def search_plan(self):
+        """The words searched for, with the corrections of words that match nothing."""
+        return search.plan_search(self.search_text, self.queryset)
+
+    @property
+    def search_corrections(self):
+        """(typed word, word searched instead) for each corrected word."""
+        return self.search_plan.corrections if self.search_text else []
+
     @property
     def sort_choice(self):
         """The order in force: the one asked for, else relevance for a search, else newest."""
@@ -275,7 +286,7 @@ class ExampleFilterSet(django_filters.FilterSet):
         text = self.search_text
         choice = self.sort_choice
         if choice == "pertinence" and text:
-            return search.order_by_relevance(queryset, text)
+            return search.order_by_relevance(queryset, self.search_plan)
         return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
 
     def filtered_without(self, excluded):

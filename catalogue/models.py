@@ -262,11 +262,9 @@ class Example(TimeStampedModel):
         editable=False,
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    # Kept current by catalogue.search: the weighted document (PostgreSQL), the folded
-    # document (SQLite) and the folded title and partner names (typo tolerance).
+    # Kept current by catalogue.search: the weighted, stemmed document on PostgreSQL (SQLite
+    # keeps it in an FTS5 table beside this one).
     search_vector = SearchVectorField(null=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
-    search_names = models.TextField(blank=True, editable=False)
 
     objects = SlugManager.from_queryset(ExampleQuerySet)()
 
@@ -361,3 +359,17 @@ class Partnership(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()})"
+
+
+class SearchWord(models.Model):
+    """A word of the indexed documents, folded: the vocabulary that typo correction draws
+    from (written by catalogue.search, never by hand)."""
+
+    word = models.CharField(_("mot"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("mot de l'index")
+        verbose_name_plural = _("mots de l'index")
+
+    def __str__(self):
+        return self.word

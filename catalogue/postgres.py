@@ -1,4 +1,4 @@
-"""Database pieces that only PostgreSQL has; on SQLite they do nothing."""
+"""Database pieces that only one vendor has (mostly PostgreSQL); elsewhere they do nothing."""
 
 from django.db import migrations
 from django.db.models.lookups import In
@@ -22,13 +22,21 @@ DROP_TEXT_SEARCH_CONFIG = f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {TEXT_SEARC
 class PostgresOnlySQL(migrations.RunSQL):
     """RunSQL that is skipped on every database but PostgreSQL."""
 
+    vendor = "postgresql"
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class SQLiteOnlySQL(PostgresOnlySQL):
+    """RunSQL that only SQLite runs (the embedded default's own pieces)."""
+
+    vendor = "sqlite"
 
 
 class AnyOf(In):

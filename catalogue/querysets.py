@@ -18,8 +18,8 @@ class ExampleQuerySet(models.QuerySet):
 
         return (
             self.select_related("territory")
-            # The search columns are large and only ever read by the database.
-            .defer("search_vector", "search_text", "search_names")
+            # The search document is large and only ever read by the database.
+            .defer("search_vector")
             .prefetch_related(
                 "domains",
                 "objectives",

@@ -1,161 +1,344 @@
 """Search: the one module that knows how examples are found by their words.
 
-PostgreSQL: a stored `search_vector` in the `french_unaccent` configuration (French stemming
-after unaccent), weighted title (A) > summary (B) > partners, territory and domains (C) >
-description (D), GIN-indexed, queried with `websearch` syntax and ranked; trigram word
-similarity on the folded title and partner names (`search_names`) forgives typos.
-SQLite: the same document folded to lower-case ASCII (`search_text`), every word of the
-query matched after a light French plural stemming, and close words of the title and
-partner names standing in for a word with a typo.
+One author for the document and the query, on both databases: Python folds every word
+(`text.fold`) and stems it with the Snowball French stemmer, so that "école", "écoles" and
+"ecole" meet as `ecol` while "écologique" stays `ecolog`. The stemmed words are stored
+weighted — title (A) > summary (B) > partners, places, domains, partnership types,
+objectives and actor types (C) > description (D) —
+- on PostgreSQL as a GIN-indexed `tsvector` in the `simple` configuration (the words are
+  already stemmed), matched with `@@`;
+- on SQLite in an FTS5 table (`catalogue_example_fts`, one column per weight), matched
+  with MATCH.
+Ranking is the same on both: each word scores by the best part it is found in.
+Every query word must match (`-mot` excludes a word, `a OR b` accepts either). A word that
+matches no published example — or far fewer than a close spelling would — is corrected to
+the closest word of the vocabulary (`SearchWord`) within one or two edits, and the page
+says so.
 """
 
-import difflib
 import re
+import threading
+from dataclasses import dataclass, field
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+import Stemmer
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.backends.signals import connection_created
-from django.db.models import (
-    Case,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models import Case, Count, FloatField, Max, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from .postgres import TEXT_SEARCH_CONFIG
+from .choices import ActorType, ObjectiveFamily
 from .text import fold
 
-# Word similarity (0–1) from which a title or partner word counts as a typo of a query word
-# (pg_trgm's default, 0.6, misses a swapped pair of letters in a short word: "jardnis").
-TYPO_SIMILARITY = 0.45
-SQLITE_TYPO_CUTOFF = 0.75
 INDEX_BATCH_SIZE = 2000
+FTS_TABLE = "catalogue_example_fts"
+# The four parts of the document, best first, with what a word found there scores.
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+# A word is corrected when it matches at most this many published examples and a close
+# spelling matches many times more.
+RARE_MATCHES = 2
+CORRECTION_RATIO = 20
 STOP_WORDS = frozenset(
-    {"a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l"}
-    | {"la", "le", "les", "leur", "par", "pour", "sur", "un", "une"}
+    [
+        "a",
+        "ai",
+        "au",
+        "aux",
+        "avec",
+        "c",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "et",
+        "est",
+        "il",
+        "ils",
+        "je",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "m",
+        "ma",
+        "mais",
+        "me",
+        "mes",
+        "moi",
+        "mon",
+        "n",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "s",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+    ]
 )
 _WORD = re.compile(r"[0-9a-z]+")
-
-# What each weight of the document holds; both backends build it from this table.
-DOCUMENT = (
-    ("A", ("title",)),
-    ("B", ("summary",)),
-    ("C", ("partners", "territory", "domains")),
-    ("D", ("description",)),
-)
+_stemmers = threading.local()
 
 
 def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def query_words(text: str) -> list[str]:
-    """The folded words of a query that carry meaning."""
+def stem(word: str) -> str:
+    """The Snowball French stem of a folded word (PyStemmer objects are not thread-safe)."""
+    stemmer = getattr(_stemmers, "french", None)
+    if stemmer is None:
+        stemmer = _stemmers.french = Stemmer.Stemmer("french")
+    return stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text that carry meaning, in order."""
     return [w for w in _WORD.findall(fold(text)) if w not in STOP_WORDS]
 
 
-def stem(word: str) -> str:
-    """A light French stemmer for the SQLite fallback: plurals and common endings."""
-    if len(word) > 5 and word.endswith("aux"):
-        return word[:-2]  # régionaux -> regiona(l)
-    if len(word) > 4 and word.endswith("al"):
-        return word[:-1]
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]  # élève, élèves -> elev
-    return word
+def terms(text: str) -> list[str]:
+    """What is indexed for a text: its meaningful words, stemmed."""
+    return [stem(w) for w in words(text)]
+
+
+# --- The query ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Clause:
+    """One query word (or several joined by OR): an example must match one of `stems`."""
+
+    typed: list[str]
+    stems: list[str]
+    negated: bool = False
+
+
+@dataclass
+class SearchPlan:
+    """A parsed query and the corrections applied to it."""
+
+    clauses: list[Clause] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+
+    def __bool__(self):
+        return any(not clause.negated for clause in self.clauses)
+
+    @property
+    def highlighted_stems(self) -> set[str]:
+        return {s for c in self.clauses if not c.negated for s in c.stems}
+
+    def postgres_query(self) -> str:
+        parts = []
+        for clause in self.clauses:
+            alternatives = " | ".join(f"'{s}'" for s in clause.stems)
+            parts.append(f"!({alternatives})" if clause.negated else f"({alternatives})")
+        return " & ".join(parts)
+
+    def sqlite_query(self) -> str:
+        positive = [c for c in self.clauses if not c.negated]
+        negative = [c for c in self.clauses if c.negated]
+
+        def group(clause):
+            return "(" + " OR ".join(f'"{s}"' for s in clause.stems) + ")"
+
+        query = " AND ".join(group(c) for c in positive)
+        for clause in negative:
+            query += f" NOT {group(clause)}"
+        return query
+
+
+def parse(text: str) -> SearchPlan:
+    """`text` as clauses: every word must match, `-mot` must not, `a OR b` either."""
+    plan = SearchPlan()
+    pending_or = False
+    for token in (text or "").split():
+        if token == "OR":
+            pending_or = bool(plan.clauses) and not plan.clauses[-1].negated
+            continue
+        negated = token.startswith("-") and len(token) > 1
+        found = words(token[1:] if negated else token)
+        if not found:
+            continue
+        # "ODD 4" is also one word of the document: odd4.
+        if found[0].isdigit() and plan.clauses and plan.clauses[-1].typed == ["odd"]:
+            plan.clauses[-1] = Clause(["odd", found[0]], [f"odd{found[0]}"])
+            found = found[1:]
+        for position, word in enumerate(found):
+            clause = Clause([word], [stem(word)], negated)
+            if pending_or and position == 0:
+                plan.clauses[-1].typed.append(word)
+                plan.clauses[-1].stems.append(clause.stems[0])
+            else:
+                plan.clauses.append(clause)
+        pending_or = False
+    return plan
+
+
+def plan_search(text: str, published) -> SearchPlan:
+    """Parse `text` and correct the words that `published` examples do not contain."""
+    plan = parse(text)
+    for clause in plan.clauses:
+        if clause.negated or len(clause.typed) != 1:
+            continue
+        word = clause.typed[0]
+        if len(word) < 4 or not word.isalpha():
+            continue
+        found = _count(published, [clause.stems[0]], limit=RARE_MATCHES + 1)
+        if found > RARE_MATCHES:
+            continue
+        correction = _closest_word(word, published, at_least=found * CORRECTION_RATIO or 1)
+        if correction is None:
+            continue
+        stemmed = stem(correction)
+        # A word that some examples contain keeps them: it gains its correction.
+        clause.stems = [clause.stems[0], stemmed] if found else [stemmed]
+        plan.corrections.append((word, correction))
+    return plan
+
+
+def _count(published, stems, *, limit) -> int:
+    plan = SearchPlan([Clause(list(stems), list(stems))])
+    return published.filter(match_condition(plan)).order_by().values("pk")[:limit].count()
+
+
+def _closest_word(word: str, published, *, at_least: int) -> str | None:
+    """The vocabulary word closest to `word` (one edit, two from eight letters) that enough
+    published examples contain; the most frequent of equally close ones."""
+    max_edits = 1 if len(word) < 8 else 2
+    candidates = process.extract(
+        word, vocabulary(), scorer=OSA.distance, score_cutoff=max_edits, limit=8
+    )
+    best = None
+    for candidate, edits, _ in candidates:
+        if stem(candidate) == stem(word):
+            continue
+        matches = _count(published, [stem(candidate)], limit=10_000)
+        if matches < at_least:
+            continue
+        key = (edits, -matches, candidate)
+        if best is None or key < best[0]:
+            best = (key, candidate)
+    return best[1] if best else None
+
+
+_vocabulary = {"key": None, "words": []}
+_vocabulary_lock = threading.Lock()
+
+
+def vocabulary() -> list[str]:
+    """Every word of the indexed documents, read again when words were added."""
+    from .models import SearchWord
+
+    key = tuple(SearchWord.objects.order_by().aggregate(n=Count("pk"), last=Max("pk")).values())
+    with _vocabulary_lock:
+        if _vocabulary["key"] != key:
+            _vocabulary["words"] = list(SearchWord.objects.values_list("word", flat=True))
+            _vocabulary["key"] = key
+        return _vocabulary["words"]
 
 
 # --- Finding and ranking -------------------------------------------------------------------
 
 
-def filter_examples(queryset, text: str):
-    """Examples whose document matches every word of `text` (or a close spelling of it)."""
-    return queryset.filter(match_condition(text))
-
-
-def match_condition(text: str) -> Q:
-    """The condition `filter_examples` applies; compute it once to filter several querysets."""
-    from .models import Example
-
-    if not query_words(text):
+def match_condition(plan: SearchPlan) -> Q:
+    """The condition on examples that a plan applies (empty when it has no positive word)."""
+    if not plan:
         return Q()
     if uses_postgres():
-        query = SearchQuery(text, search_type="websearch", config=TEXT_SEARCH_CONFIG)
-        # Or every word close to a word of the title or of a partner's name (typos).
-        close = Q()
-        for word in query_words(text):
-            close &= Q(search_names__trigram_word_similar=word)
-        return Q(search_vector=query) | close
-    vocabulary = None
-    condition = Q()
-    for word in query_words(text):
-        word_condition = Q(search_text__contains=stem(word))
-        if len(word) >= 4:
-            if vocabulary is None:
-                vocabulary = _sqlite_vocabulary(Example)
-            close_words = difflib.get_close_matches(word, vocabulary, cutoff=SQLITE_TYPO_CUTOFF)
-            for close in close_words:
-                word_condition |= Q(search_names__contains=close)
-        condition &= word_condition
-    return condition
+        query = SearchQuery(plan.postgres_query(), search_type="raw", config="simple")
+        return Q(search_vector=query)
+    matches = RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (plan.sqlite_query(),)
+    )
+    return Q(pk__in=matches)
 
 
-def _sqlite_vocabulary(model) -> list[str]:
-    words = set()
-    for names in model.objects.order_by().values_list("search_names", flat=True).iterator():
-        words.update(_WORD.findall(names))
-    return sorted(words)
+def filter_examples(queryset, text: str):
+    """Examples of `queryset` that match `text` as typed (no correction)."""
+    return queryset.filter(match_condition(parse(text)))
 
 
-def order_by_relevance(queryset, text: str):
-    """Best matches first: title hits before summary hits before the rest; then newest."""
-    if not query_words(text):
+def order_by_relevance(queryset, plan: SearchPlan):
+    """Best matches first, then newest. Each query word scores by the best part of the
+    document it is found in (title 1, summary 0.4, the rest 0.2, description 0.1): the same
+    order on both databases."""
+    if not plan:
         return queryset
+    relevance = Value(0.0)
+    for clause in plan.clauses:
+        if clause.negated:
+            continue
+        scores = [
+            When(_match_in_part(clause, weight), then=Value(score))
+            for weight, score in WEIGHTS.items()
+            if weight != "D"
+        ]
+        relevance += Case(*scores, default=Value(WEIGHTS["D"]), output_field=FloatField())
+    return queryset.annotate(relevance=relevance).order_by("-relevance", "-start_year", "-pk")
+
+
+def _match_in_part(clause: Clause, weight: str) -> Q:
     if uses_postgres():
-        query = SearchQuery(text, search_type="websearch", config=TEXT_SEARCH_CONFIG)
-        return queryset.annotate(
-            relevance=SearchRank(F("search_vector"), query)
-            + TrigramWordSimilarity(fold(text), "search_names")
-        ).order_by("-relevance", "-start_year", "-pk")
-    first = stem(query_words(text)[0])
-    return queryset.annotate(
-        relevance=Case(
-            When(search_names__contains=first, then=Value(2)),
-            When(search_text__contains=first, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("-relevance", "-start_year", "-pk")
+        query = " | ".join(f"'{s}':{weight}" for s in clause.stems)
+        return Q(search_vector=SearchQuery(query, search_type="raw", config="simple"))
+    column = weight.lower()
+    alternatives = " OR ".join(f'"{s}"' for s in clause.stems)
+    matches = RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+        (f"{column} : ({alternatives})",),
+    )
+    return Q(pk__in=matches)
 
 
 def highlight(text: str, query: str) -> str:
     """`text` escaped, with the words that match the query wrapped in <mark>."""
     text = text or ""
-    stems = {stem(word) for word in query_words(query or "")}
+    stems = parse(query or "").highlighted_stems
     if not stems:
         return escape(text)
     pieces, last = [], 0
     for match in re.finditer(r"\w+", text):
         folded = fold(match.group())
-        if any(folded.startswith(s) for s in stems):
+        if folded not in STOP_WORDS and stem(folded) in stems:
             pieces.append(escape(text[last : match.start()]))
             pieces.append(f"<mark>{escape(match.group())}</mark>")
             last = match.end()
@@ -163,99 +346,126 @@ def highlight(text: str, query: str) -> str:
     return mark_safe("".join(pieces))  # every piece is escaped above
 
 
+# --- The document ------------------------------------------------------------------------
+
+
+def documents(examples, places: dict[str, str], epci_names: dict[int, list[str]]):
+    """{example id: {weight: folded text}} for examples loaded `with_related()`."""
+    result = {}
+    for example in examples:
+        partners = [p.actor for p in example.partnerships.all()]
+        territory = example.territory
+        place_names = [territory.name, *epci_names.get(territory.pk, [])]
+        above = territory.path.strip("/").split("/")[1:-1]
+        place_names += [places[slug] for slug in above if slug in places]
+        objectives = []
+        for objective in example.objectives.all():
+            if objective.family == ObjectiveFamily.ODD:
+                objectives.append(f"ODD {objective.number} odd{objective.number}")
+            objectives += [objective.name, objective.short_name]
+        context = [
+            *(actor.name for actor in partners),
+            *(ActorType(actor.actor_type).label for actor in partners if actor.actor_type),
+            *place_names,
+            *(domain.name for domain in example.domains.all()),
+            *(kind.name for kind in example.partnership_types.all()),
+            *objectives,
+        ]
+        result[example.pk] = {
+            "A": example.title,
+            "B": example.summary,
+            "C": " ".join(str(part) for part in context),
+            "D": example.description,
+        }
+    return result
+
+
+def _place_names():
+    """Names of the régions and départements by slug: the places a path passes through."""
+    from territoires.models import Territory, TerritoryLevel
+
+    levels = [TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT]
+    return dict(Territory.objects.filter(level__in=levels).values_list("slug", "name"))
+
+
+def _epci_names(territory_ids):
+    from territoires.models import Territory
+
+    names = {}
+    links = Territory.member_of.through.objects.filter(from_territory__in=territory_ids)
+    for commune_id, name in links.values_list("from_territory", "to_territory__name"):
+        names.setdefault(commune_id, []).append(name)
+    return names
+
+
 # --- Keeping the index current ---------------------------------------------------------------
 
 
 def update_search_index(example_ids=None):
-    """Recompute the search columns of these examples (all of them when None)."""
+    """Recompute the indexed document of these examples (all of them when None)."""
     from .models import Example
 
-    queryset = Example.objects.all()
-    if example_ids is not None:
-        ids = sorted(set(example_ids))
-        batches = [ids[i : i + INDEX_BATCH_SIZE] for i in range(0, len(ids), INDEX_BATCH_SIZE)]
+    if example_ids is None:
+        ids = list(Example.objects.order_by("pk").values_list("pk", flat=True))
     else:
-        all_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-        batches = [
-            all_ids[i : i + INDEX_BATCH_SIZE] for i in range(0, len(all_ids), INDEX_BATCH_SIZE)
-        ]
-    if uses_postgres() and len(batches) > 1:
-        # After a bulk load the planner's statistics are stale; the subqueries below then
-        # scan whole tables per row. Refresh them first.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ANALYZE catalogue_example, catalogue_partnership, catalogue_actor, "
-                "catalogue_example_domains"
-            )
-    for batch in batches:
+        ids = sorted(set(example_ids))
+    if not ids:
+        return
+    places = _place_names()
+    for start in range(0, len(ids), INDEX_BATCH_SIZE):
+        batch = ids[start : start + INDEX_BATCH_SIZE]
+        examples = list(Example.objects.filter(pk__in=batch).with_related().order_by())
+        territory_ids = {example.territory_id for example in examples}
+        texts = documents(examples, places, _epci_names(territory_ids))
+        _write(batch, texts)
+
+
+def _write(batch, texts):
+    from .models import SearchWord
+
+    stemmed = {}
+    seen = set()
+    for pk, parts in texts.items():
+        stemmed[pk] = {}
+        for weight, text in parts.items():
+            found = words(text)
+            seen.update(w for w in found if len(w) >= 4 and w.isalpha())
+            stemmed[pk][weight] = " ".join(stem(w) for w in found)
+    with connection.cursor() as cursor:
         if uses_postgres():
-            Example.objects.filter(pk__in=batch).update(
-                search_vector=_postgres_vector(), search_names=_postgres_names()
+            cursor.execute(
+                """
+                UPDATE catalogue_example AS e SET search_vector =
+                  setweight(to_tsvector('simple', d.a), 'A') ||
+                  setweight(to_tsvector('simple', d.b), 'B') ||
+                  setweight(to_tsvector('simple', d.c), 'C') ||
+                  setweight(to_tsvector('simple', d.d), 'D')
+                FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[])
+                  AS d(id, a, b, c, d)
+                WHERE e.id = d.id
+                """,
+                [list(stemmed), *([s[w] for s in stemmed.values()] for w in "ABCD")],
             )
         else:
-            _sqlite_update(Example.objects.filter(pk__in=batch))
-
-
-def _postgres_sources():
-    from territoires.models import Territory
-
-    from .models import Example, Partnership
-
-    def joined(queryset, field):
-        return Subquery(
-            queryset.values("example").annotate(joined=StringAgg(field, " ")).values("joined")
-        )
-
-    return {
-        "title": F("title"),
-        "summary": F("summary"),
-        "description": F("description"),
-        "partners": joined(Partnership.objects.filter(example=OuterRef("pk")), "actor__name"),
-        "domains": joined(
-            Example.domains.through.objects.filter(example=OuterRef("pk")), "domain__name"
-        ),
-        "territory": Subquery(Territory.objects.filter(pk=OuterRef("territory_id")).values("name")),
-    }
-
-
-def _postgres_vector():
-    sources = _postgres_sources()
-    vector = None
-    for weight, names in DOCUMENT:
-        part = SearchVector(
-            *(sources[name] for name in names), weight=weight, config=TEXT_SEARCH_CONFIG
-        )
-        vector = part if vector is None else vector + part
-    return vector
-
-
-def _postgres_names():
-    sources = _postgres_sources()
-    names = Concat(
-        F("title"),
-        Value(" "),
-        Coalesce(sources["partners"], Value(""), output_field=TextField()),
-        output_field=TextField(),
+            placeholders = ", ".join("%s" for _ in batch)
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", batch)
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, a, b, c, d) VALUES (%s, %s, %s, %s, %s)",
+                [(pk, s["A"], s["B"], s["C"], s["D"]) for pk, s in stemmed.items()],
+            )
+    new_words = seen - set(SearchWord.objects.filter(word__in=seen).values_list("word", flat=True))
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w) for w in sorted(new_words)], ignore_conflicts=True, batch_size=2000
     )
-    return Lower(Func(names, function="unaccent", output_field=TextField()))
 
 
-def _sqlite_update(queryset):
-    examples = list(queryset.with_related())
-    for example in examples:
-        values = {
-            "title": example.title,
-            "summary": example.summary,
-            "description": example.description,
-            "partners": " ".join(p.actor.name for p in example.partnerships.all()),
-            "domains": " ".join(d.name for d in example.domains.all()),
-            "territory": example.territory.name,
-        }
-        example.search_text = fold(
-            " ".join(values[name] for _, names in DOCUMENT for name in names)
-        )
-        example.search_names = fold(f"{values['title']} {values['partners']}")
-    queryset.model.objects.bulk_update(examples, ["search_text", "search_names"])
+def forget(example_ids):
+    """Drop deleted examples from the SQLite index (PostgreSQL's lives in the row)."""
+    if uses_postgres() or not example_ids:
+        return
+    placeholders = ", ".join("%s" for _ in example_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", example_ids)
 
 
 # --- Signals: the relations that feed the document -------------------------------------------
@@ -266,50 +476,74 @@ def _example_saved(sender, instance, raw=False, **kwargs):
         update_search_index([instance.pk])
 
 
+def _example_deleted(sender, instance, **kwargs):
+    forget([instance.pk])
+
+
 def _partnership_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.example_id:
         update_search_index([instance.example_id])
 
 
-def _domains_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """example.domains.set(…) or domain.examples.add(…): those examples' documents change."""
+    if action == "pre_clear" and reverse:
+        # After the clear, nothing says which examples lost this value: note them now.
+        instance._search_cleared = list(
+            sender.objects.filter(**{_reverse_field(sender, instance): instance.pk}).values_list(
+                "example_id", flat=True
+            )
+        )
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if reverse:  # domain.examples.add(...)
-        update_search_index(pk_set or instance.examples.values_list("pk", flat=True))
-    else:
+    if not reverse:
         update_search_index([instance.pk])
+    elif action == "post_clear":
+        update_search_index(getattr(instance, "_search_cleared", []))
+    else:
+        update_search_index(pk_set or [])
+
+
+def _reverse_field(through, instance):
+    for field_ in through._meta.get_fields():
+        if getattr(field_, "related_model", None) is type(instance):
+            return f"{field_.name}_id"
+    raise LookupError(through)
 
 
 def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
-    """An actor, domain or territory renamed: its examples' documents change."""
+    """An actor, domain, objective, partnership type or territory renamed: its examples'
+    documents change."""
     if raw or created:
         return
+    from territoires.models import Territory
+
     from .models import Actor, Example
 
     if isinstance(instance, Actor):
         examples = Example.objects.filter(partnerships__actor=instance)
-    elif sender._meta.label == "territoires.Territory":
-        examples = Example.objects.filter(territory=instance)
+    elif isinstance(instance, Territory):
+        examples = Example.objects.filter(territory__in=instance.descendants())
     else:
-        examples = Example.objects.filter(domains=instance)
+        examples = instance.examples.all()
     update_search_index(examples.values_list("pk", flat=True))
-
-
-def _set_typo_threshold(sender, connection, **kwargs):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TYPO_SIMILARITY}")
 
 
 def connect_signals():
     from territoires.models import Territory
 
-    connection_created.connect(_set_typo_threshold, dispatch_uid="search-typo-threshold")
-    from .models import Actor, Domain, Example, Partnership
+    from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 
     post_save.connect(_example_saved, sender=Example, dispatch_uid="search-example")
+    post_delete.connect(_example_deleted, sender=Example, dispatch_uid="search-forget")
     post_save.connect(_partnership_changed, sender=Partnership, dispatch_uid="search-partner")
     post_delete.connect(_partnership_changed, sender=Partnership, dispatch_uid="search-unpartner")
-    m2m_changed.connect(_domains_changed, sender=Example.domains.through, dispatch_uid="search-dom")
-    for model in (Actor, Domain, Territory):
+    for relation in ("domains", "objectives", "partnership_types"):
+        m2m_changed.connect(
+            _relation_changed,
+            sender=getattr(Example, relation).through,
+            dispatch_uid=f"search-{relation}",
+        )
+    for model in (Actor, Domain, Objective, PartnershipType, Territory):
         post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"search-{model.__name__}")

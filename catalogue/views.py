@@ -88,6 +88,11 @@ class ExampleListView(TemplateView):
             is_paginated=paginator.num_pages > 1,
             query_without_page=query_with(params)[1:],
             search_text=filterset.search_text,
+            # The words to mark in the results: those typed and those used instead.
+            highlight_text=" ".join(
+                [filterset.search_text, *(used for _, used in filterset.search_corrections)]
+            ),
+            search_corrections=filterset.search_corrections,
             facets=facet_groups(filterset, counts) if valid else [],
             territory_choices=territory_choices(filterset, counts),
             active_filters=active_filters(filterset, params) if valid else [],

@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from catalogue.choices import ActorType, ExampleStatus, PartnerRole
-from catalogue.models import Actor, Domain, Example, Objective, Partnership
+from catalogue.models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 from territoires.models import Territory
 
 
@@ -52,6 +52,11 @@ class ExampleFactory(DjangoModelFactory):
     def alliance(self, create, extracted, **kwargs):
         if extracted:
             self.objectives.add(*Objective.objects.filter(family="alliance", number__in=extracted))
+
+    @factory.post_generation
+    def partnership_types(self, create, extracted, **kwargs):
+        if extracted:
+            self.partnership_types.set(PartnershipType.objects.filter(slug__in=extracted))
 
 
 class UserFactory(DjangoModelFactory):
