@@ -42,78 +42,13 @@ WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
 # spelling matches many times more.
 RARE_MATCHES = 2
 CORRECTION_RATIO = 20
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "ai",
-        "au",
-        "aux",
-        "avec",
-        "c",
-        "ce",
-        "ces",
-        "cet",
-        "cette",
-        "d",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "et",
-        "est",
-        "il",
-        "ils",
-        "je",
-        "l",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "leurs",
-        "lui",
-        "m",
-        "ma",
-        "mais",
-        "me",
-        "mes",
-        "moi",
-        "mon",
-        "n",
-        "ne",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "s",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "t",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "y",
-    ]
+# French words too common to mean anything in a search.
+_STOP_WORDS = (
+    "a ai au aux avec c ce ces cet cette d dans de des du elle en et est il ils je l la "
+    "le les leur leurs lui m ma mais me mes moi mon n ne nos notre nous on ou par pas "
+    "pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre vous y"
 )
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[0-9a-z]+")
 _stemmers = threading.local()
 
