@@ -9,8 +9,9 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from django.db.models import ForeignKey
 
-        from . import search
+        from . import search, versions
         from .postgres import AnyOf
 
         search.connect_signals()
+        versions.connect_signals()
         ForeignKey.register_lookup(AnyOf)

@@ -1,17 +1,14 @@
 """The one ExampleFilterSet that the list page, its facet counts and its exports share."""
 
-from collections import defaultdict
-
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, F, Q, Value
-from django.db.models.functions import Cast, Substr
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from territoires.models import Territory, TerritoryLevel
 
-from . import search
+from . import facets, search
 from .choices import ActorType, ObjectiveFamily, Scale
 from .models import (
     MAX_YEAR,
@@ -35,10 +32,6 @@ ORDERINGS = {
     "ancien": ("start_year", "pk"),
     "titre": ("title", "pk"),
 }
-# Territory paths are "/pays-fr/region-32/departement-59/…": région and département slugs
-# sit at fixed offsets, which lets one GROUP BY count examples per région or département.
-REGION_IN_PATH = (10, 9)
-DEPARTEMENT_IN_PATH = (20, 15)
 
 
 class SlugObjectField(forms.CharField):
@@ -289,65 +282,6 @@ class ExampleFilterSet(django_filters.FilterSet):
             return search.order_by_relevance(queryset, self.search_plan)
         return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
 
-    def filtered_without(self, excluded):
-        """The published examples that every filter but `excluded` keeps, unordered."""
-        return self._apply(self.queryset.all(), excluded=excluded).order_by()
-
     def facet_counts(self):
-        """{facet: {value: count}} plus {"total": {"": n}}, in one query.
-
-        Each "any of" facet counts over the examples that the other filters keep, so the
-        number beside a value is what choosing it alone in its facet would give; actor types
-        combine, so theirs count within the current results.
-        """
-        objectives = {ObjectiveFamily.ODD: "odd", ObjectiveFamily.ALLIANCE: "objectif"}
-        parts = [
-            self._facet("total", self.filtered_without(None), Value("")),
-            self._facet(
-                "type_acteur",
-                self.filtered_without(None),
-                F("partnerships__actor__actor_type"),
-                distinct=True,  # two associations in one example count once
-            ),
-            self._facet("domaine", self.filtered_without("domaine"), F("domains__slug")),
-            self._facet(
-                "type_partenariat",
-                self.filtered_without("type_partenariat"),
-                F("partnership_types__slug"),
-            ),
-            self._facet("echelle", self.filtered_without("echelle"), F("scale")),
-            self._facet(
-                "region",
-                self.filtered_without("territoire"),
-                Substr("territory__path", *REGION_IN_PATH),
-            ),
-            self._facet(
-                "departement",
-                self.filtered_without("territoire"),
-                Substr("territory__path", *DEPARTEMENT_IN_PATH),
-            ),
-        ]
-        for family, facet in objectives.items():
-            parts.append(
-                self._facet(
-                    facet,
-                    self.filtered_without(facet).filter(objectives__family=family),
-                    F("objectives__number"),
-                )
-            )
-        counts = defaultdict(dict)
-        for row in parts[0].union(*parts[1:], all=True):
-            key = (row["key"] or "").rstrip("/")
-            counts[row["facet"]][key] = row["n"]
-        return counts
-
-    @staticmethod
-    def _facet(name, queryset, key, *, distinct=False):
-        # An example has a domain, an ODD, a scale… at most once: a plain COUNT is exact
-        # there, and much cheaper than COUNT(DISTINCT) at 100,000 examples.
-        return (
-            queryset.annotate(facet=Value(name), key=Cast(key, CharField()))
-            .values("facet", "key")
-            .annotate(n=Count("pk", distinct=distinct))
-            .order_by()
-        )
+        """{facet: {value: count}} plus {"total": {"": n}} (see catalogue.facets)."""
+        return facets.facet_counts(self)

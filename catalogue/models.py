@@ -373,3 +373,17 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class CatalogueVersion(models.Model):
+    """The number that every write to the public catalogue bumps (one row; see
+    catalogue.versions): caches keyed by it never serve what changed."""
+
+    number = models.PositiveBigIntegerField(_("numéro"), default=0)
+
+    class Meta:
+        verbose_name = _("version du catalogue")
+        verbose_name_plural = _("versions du catalogue")
+
+    def __str__(self):
+        return str(self.number)

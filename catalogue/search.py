@@ -31,6 +31,7 @@ from django.utils.safestring import mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from . import versions
 from .choices import ActorType, ObjectiveFamily
 from .text import fold
 
@@ -346,6 +347,7 @@ def update_search_index(example_ids=None):
         ids = sorted(set(example_ids))
     if not ids:
         return
+    versions.bump()  # bulk writers reach the other caches through here
     places = _place_names()
     for start in range(0, len(ids), INDEX_BATCH_SIZE):
         batch = ids[start : start + INDEX_BATCH_SIZE]

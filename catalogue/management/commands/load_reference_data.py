@@ -3,6 +3,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from catalogue import versions
+
 FIXTURES = ["objectives", "domains", "partnership_types"]
 
 
@@ -13,3 +15,4 @@ class Command(BaseCommand):
         # The fixtures key on natural keys, so loading them again updates rather than duplicates.
         call_command("loaddata", *FIXTURES, verbosity=options["verbosity"])
         call_command("load_territories", verbosity=options["verbosity"], stdout=self.stdout)
+        versions.bump()  # fixtures load raw, without the signals that bump it

@@ -1,0 +1,155 @@
+"""Facet counts from an in-process bitmap index of the published examples.
+
+Counting every facet value with SQL scans the filtered examples once per facet (seconds at
+100,000 examples). Here each worker keeps, per facet value, the set of published example
+ids as a compressed bitmap (pyroaring), rebuilt when the catalogue version changes; a
+filtered set is the intersection of bitmaps, and a count is one intersection's size
+(microseconds). Filters that are not facets (words, a deeper territory, an actor, years)
+give their ids through the FilterSet's own filter methods, so every filter keeps one
+definition.
+"""
+
+import threading
+from collections import defaultdict
+
+from pyroaring import BitMap
+
+from . import versions
+from .choices import ExampleStatus
+
+# Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
+# for the territory filter.
+FACET_FILTERS = {
+    "type_acteur": "type_acteur",
+    "domaine": "domaine",
+    "odd": "odd",
+    "objectif": "objectif",
+    "type_partenariat": "type_partenariat",
+    "echelle": "echelle",
+    "region": "territoire",
+    "departement": "territoire",
+}
+# Territory paths are "/pays-fr/region-32/departement-59/…".
+REGION_DEPTH, DEPARTEMENT_DEPTH = 2, 3
+
+_lock = threading.Lock()
+_index = {"version": None, "value": None}
+
+
+class FacetIndex:
+    """{facet: {value: BitMap of published example ids}} and the set of all of them."""
+
+    def __init__(self):
+        from .models import Example, Objective, Partnership, PartnershipType
+
+        self.bitmaps = defaultdict(lambda: defaultdict(BitMap))
+        published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
+        self.all = BitMap(published.values_list("pk", flat=True))
+        for pk, path, scale in published.values_list("pk", "territory__path", "scale"):
+            parts = path.strip("/").split("/")
+            if len(parts) >= REGION_DEPTH:
+                self.bitmaps["region"][parts[REGION_DEPTH - 1]].add(pk)
+            if len(parts) >= DEPARTEMENT_DEPTH:
+                self.bitmaps["departement"][parts[DEPARTEMENT_DEPTH - 1]].add(pk)
+            if scale:
+                self.bitmaps["echelle"][scale].add(pk)
+
+        domains = dict(Example.domains.field.related_model.objects.values_list("pk", "slug"))
+        self._links("domaine", Example.domains.through, "domain_id", domains)
+        kinds = dict(PartnershipType.objects.values_list("pk", "slug"))
+        self._links(
+            "type_partenariat", Example.partnership_types.through, "partnershiptype_id", kinds
+        )
+        objectives = {}
+        for pk, family, number in Objective.objects.values_list("pk", "family", "number"):
+            objectives[pk] = ("odd" if family == "odd" else "objectif", str(number))
+        links = Example.objectives.through.objects.order_by().values_list(
+            "example_id", "objective_id"
+        )
+        rows = links.values_list("example_id", "objective_id")
+        for example_id, objective_id in rows.iterator(chunk_size=20_000):
+            facet, value = objectives[objective_id]
+            self.bitmaps[facet][value].add(example_id)
+        partners = Partnership.objects.order_by().values_list("example_id", "actor__actor_type")
+        for example_id, actor_type in partners.iterator(chunk_size=20_000):
+            self.bitmaps["type_acteur"][actor_type].add(example_id)
+        # Drafts were read through the link tables: keep the published examples only.
+        for values in self.bitmaps.values():
+            for bitmap in values.values():
+                bitmap &= self.all
+
+    def _links(self, facet, through, column, values):
+        rows = through.objects.order_by().values_list("example_id", column)
+        for example_id, value_id in rows.iterator(chunk_size=20_000):
+            self.bitmaps[facet][values[value_id]].add(example_id)
+
+    def any_of(self, facet, values) -> BitMap:
+        return BitMap.union(BitMap(), *(self.bitmaps[facet].get(v, BitMap()) for v in values))
+
+    def all_of(self, facet, values) -> BitMap:
+        result = BitMap(self.all)
+        for value in values:
+            result &= self.bitmaps[facet].get(value, BitMap())
+        return result
+
+    def counts(self, facet, within: BitMap) -> dict[str, int]:
+        return {
+            value: bitmap.intersection_cardinality(within)
+            for value, bitmap in self.bitmaps[facet].items()
+        }
+
+
+def current_index() -> FacetIndex:
+    """This process's index, rebuilt first if the catalogue changed since it was built."""
+    version = versions.current()
+    with _lock:
+        if _index["version"] != version:
+            _index["value"] = FacetIndex()
+            _index["version"] = version
+        return _index["value"]
+
+
+def facet_counts(filterset) -> dict[str, dict[str, int]]:
+    """{facet: {value: count}} plus {"total": {"": n}} for a valid FilterSet.
+
+    Each "any of" facet counts over the examples that the other filters keep, so the number
+    beside a value is what choosing it alone in its facet would give; actor types combine
+    (an alliance between all of them), so theirs count within the current results.
+    """
+    index = current_index()
+    data = filterset.form.cleaned_data
+    kept = {}  # filter name -> the examples it keeps
+    for name, value in data.items():
+        if name not in filterset.filters or name in ("tri", "page") or value in (None, "", []):
+            continue
+        kept[name] = _kept_by(filterset, index, name, value)
+
+    def without(excluded):
+        result = BitMap(index.all)
+        for name, ids in kept.items():
+            if name != excluded:
+                result &= ids
+        return result
+
+    everything = without(None)
+    counts = {"total": {"": len(everything)}}
+    for facet, filter_name in FACET_FILTERS.items():
+        within = everything if facet == "type_acteur" else without(filter_name)
+        counts[facet] = index.counts(facet, within)
+    return counts
+
+
+def _kept_by(filterset, index, name, value) -> BitMap:
+    from territoires.models import TerritoryLevel
+
+    if name == "type_acteur":
+        return index.all_of("type_acteur", value)
+    if name in FACET_FILTERS and name != "territoire":
+        return index.any_of(name, value)
+    if name == "territoire" and value.level in (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT):
+        return BitMap(index.bitmaps[value.level].get(value.slug, BitMap()))
+    if name == "territoire" and value.level == TerritoryLevel.PAYS:
+        return BitMap(index.all)
+    # Words, a commune or an EPCI, an actor, years: the filter's own query, ids only.
+    queryset = filterset.filters[name].filter(filterset.queryset.all(), value)
+    return BitMap(queryset.order_by().values_list("pk", flat=True))

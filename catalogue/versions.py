@@ -1,0 +1,47 @@
+"""The catalogue version: one number that every write to what the public sees bumps.
+
+Caches (the facet index of each worker, cached pages) are keyed by it, so a change made in
+any process — the admin, an import, a command — is seen by every other process at its next
+request. Signals cover the writes that go through models; bulk writers call `bump()`
+themselves (through `search.update_search_index`, which every one of them calls).
+"""
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def current() -> int:
+    from .models import CatalogueVersion
+
+    return CatalogueVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def bump(**kwargs):
+    """Accepts any signal's arguments, so it can be connected as it is."""
+    from .models import CatalogueVersion
+
+    if kwargs.get("raw"):
+        return
+    if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        CatalogueVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def connect_signals():
+    from territoires.models import Territory
+
+    from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+
+    for model in (Example, Partnership, Actor, Domain, Objective, PartnershipType, Territory):
+        post_save.connect(bump, sender=model, dispatch_uid=f"version-save-{model.__name__}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"version-delete-{model.__name__}")
+    for relation in ("domains", "objectives", "partnership_types"):
+        m2m_changed.connect(
+            _relation_changed,
+            sender=getattr(Example, relation).through,
+            dispatch_uid=f"version-{relation}",
+        )
+
+
+def _relation_changed(action, **kwargs):
+    if action.startswith("post_"):
+        bump()
