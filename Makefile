@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NO_POSTGRES := 3
 
 .PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots \
-	bench bench-import bench-public clean
+	bench bench-import bench-public relevance clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ test-postgres: install system-deps
 	else exit $$status; fi
 
 test: lint test-sqlite test-postgres
+
+# The search relevance set (docs/search.md) on both databases, even when the first fails:
+# P@10 and recall per query, printed and written to var/search-relevance-<vendor>.md.
+relevance: install
+	@mkdir -p var
+	@status=0; \
+	env -u DATABASE_URL $(PY) -m pytest tests/test_search_relevance.py -q -s || status=1; \
+	scripts/with-postgres.sh $(PY) -m pytest tests/test_search_relevance.py -q -s || status=1; \
+	exit $$status
 
 # PNGs of the main pages at desktop and phone widths, from throwaway demo data.
 screenshots: install system-deps

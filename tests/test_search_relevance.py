@@ -1,0 +1,408 @@
+"""The search relevance set: French queries, the examples a person expects, and the score.
+
+Each query runs through the public path, `ExampleFilterSet({"q": query}).qs` (relevance
+order), over the fixed corpus of tests/search_corpus.py, and states:
+- `relevant`: every example a person would expect for it (the yardstick of P@10 and recall);
+- `must_top10`: the examples that must be among the first ten results;
+- `must_not`: the examples that must not appear at all (the traps);
+- `must_first`: where one example clearly answers best, the one that must come first;
+- `ranked`: groups that must come in this order (title hits, then summary hits, then
+  description hits).
+No draft or archived example may ever appear. The summary test prints P@10 and recall per
+query as a Markdown table and writes it to var/search-relevance-<vendor>.md.
+
+Run it on both databases with `make relevance`.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from catalogue.filtersets import ExampleFilterSet
+from territoires.models import Territory
+
+from .search_corpus import (
+    BY_KEY,
+    COMMUNES,
+    DRAFTS,
+    LILLE,
+    MECENAT,
+    RENNES,
+    build_corpus,
+    in_commune,
+    in_departement,
+    in_region,
+    with_alliance_objective,
+    with_domain,
+    with_odd,
+    with_partner_type,
+    with_type,
+)
+
+pytestmark = pytest.mark.django_db
+
+MIN_MEAN_PRECISION_AT_10 = 0.95
+MIN_MEAN_RECALL = 0.97
+REPORT_DIR = Path(__file__).resolve().parent.parent / "var"
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    relevant: frozenset[str]
+    must_top10: frozenset[str]
+    must_not: frozenset[str] = frozenset()
+    must_first: str | None = None
+    ranked: tuple[frozenset[str], ...] = ()
+
+
+def query(text, relevant, *, top10=None, must_not=(), first=None, ranked=()):
+    """A query; `top10` defaults to every relevant example when there are ten or fewer."""
+    relevant = frozenset(relevant)
+    if top10 is None:
+        assert len(relevant) <= 10, f"{text!r}: name the examples that must be in the top 10"
+        top10 = relevant
+    return Query(
+        text=text,
+        relevant=relevant,
+        must_top10=frozenset(top10),
+        must_not=frozenset(must_not),
+        must_first=first,
+        ranked=tuple(frozenset(group) for group in ranked),
+    )
+
+
+# --- What a person expects ------------------------------------------------------------------
+
+ECOLE_IN_TITLE = {
+    "ecole_ouverte",
+    "ecoles_tablettes",
+    "ecole_musique",
+    "jardin_ecole",
+    "velo_ecole",
+    "ecoles_renovees",
+}
+ECOLE_IN_SUMMARY = {"classe_dehors", "tiers_lieu_numerique"}
+ECOLE_IN_DESCRIPTION = {"tutorat_lyceens"}
+ECOLE = ECOLE_IN_TITLE | ECOLE_IN_SUMMARY | ECOLE_IN_DESCRIPTION
+ECOLOGIE = {"ecolieu", "ecologie_entreprises", "ecologie_urbaine", "chantier_ecologique"}
+ENVIRONMENT = with_domain("environnement-et-transition-ecologique")
+SPORT = with_domain("sport")
+TRANSPORT = {"transport_solidaire", "transports_nuit"}
+PASSEPORT = {"passeport_numerique"}
+ART_IN_TITLE = {"art_rue", "arts_hopital", "street_art"}
+ART = ART_IN_TITLE | {"residence_ecrivains"}
+ART_LOOKALIKES = {  # artisans, artisanat, partenariat, quartier
+    "artisans_apprentis",
+    "main_d_oeuvre",
+    "partenariat_quartier",
+    "ecole_ouverte",
+    "sport_coeur_quartier",
+}
+JARDINS_IN_TITLE = {
+    "jardins_fives",
+    "jardins_insertion",
+    "jardins_toits",
+    "jardin_hopital",
+    "jardin_ecole",
+}
+JARDINS = JARDINS_IN_TITLE | {"potagers_immeuble"}
+RESSOURCERIE_IN_TITLE = {"ressourcerie_deux_rives", "ressourcerie_sport"}
+RESSOURCERIE = RESSOURCERIE_IN_TITLE | {"magasin_solidaire"}
+BOUSSOLE = {"boussole_orientation", "cafe_aidants", "toit_apprentis"}
+MECENAT_EXAMPLES = with_type(MECENAT) | {"achats_hotellerie"}  # the last one in its text only
+BRETAGNE = in_region("region-53")
+ILE_DE_FRANCE = in_region("region-11")
+NORD = in_departement("departement-59")
+HAUTS_DE_FRANCE_NOT_NORD = {"transports_nuit", "cantine_arras"}
+SANTE = with_domain("sante") | with_odd(3)  # ODD 3: « Bonne santé et bien-être »
+INNOVER = (
+    with_alliance_objective(3)
+    | with_type("innovation-societale")  # « Innovation sociétale »
+    | with_odd(9)  # « Industrie, innovation et infrastructure »
+)
+COMPOST_RANKED = ({"compost_immeubles"}, {"cantines_zero_dechet"}, {"restaurants_gaspillage"})
+
+QUERIES = [
+    # A word matches its Snowball stem, accents, case and apostrophes ignored; never écologie.
+    *(
+        query(
+            text,
+            ECOLE,
+            must_not=ECOLOGIE | BOUSSOLE,
+            ranked=(ECOLE_IN_TITLE, ECOLE_IN_SUMMARY, ECOLE_IN_DESCRIPTION),
+        )
+        for text in ("ecole", "écoles", "ÉCOLES", "l'école")
+    ),
+    query(
+        "écologique",
+        ENVIRONMENT | ECOLOGIE,
+        top10=ECOLOGIE - {"ecolieu"},
+        must_not=ECOLE - ENVIRONMENT,
+    ),
+    query("sport", SPORT, must_not=TRANSPORT | PASSEPORT | {"bus_ruraux"}),
+    query("transport", TRANSPORT, must_not=SPORT | PASSEPORT),
+    *(
+        query(text, ART, must_not=ART_LOOKALIKES, ranked=(ART_IN_TITLE, {"residence_ecrivains"}))
+        for text in ("art", "arts")
+    ),
+    *(
+        query(text, JARDINS, ranked=(JARDINS_IN_TITLE, {"potagers_immeuble"}))
+        for text in ("jardin", "jardins")
+    ),
+    query(
+        "ressourcerie",
+        RESSOURCERIE,
+        must_not={"recyclerie_velos"},
+        ranked=(RESSOURCERIE_IN_TITLE, {"magasin_solidaire"}),
+    ),
+    # Typos: only for a word that matches nothing.
+    query("jardnis", JARDINS, must_not=ECOLE - JARDINS),
+    query("resourcerie", RESSOURCERIE, must_not={"recyclerie_velos"}),
+    query("boussole", BOUSSOLE, first="boussole_orientation", must_not=ECOLE),
+    # Facets as words: partnership types, territories, actor types, objectives, ODD.
+    query(
+        "mecenat",
+        MECENAT_EXAMPLES,
+        top10={"mecenat_competences_rennes", "illectronisme"},
+        must_not={"ecologie_entreprises", "partenariat_quartier"},
+    ),
+    query(
+        "mécénat Bretagne",
+        with_type(MECENAT) & BRETAGNE,
+        must_not={"estuaire", "opera_quartiers", "ecologie_entreprises", "chantier_ecologique"},
+    ),
+    query("nord", NORD, must_not=HAUTS_DE_FRANCE_NOT_NORD | {"residence_ecrivains"}),
+    query(
+        "bretagne",
+        BRETAGNE,
+        top10={"transport_solidaire"},
+        first="transport_solidaire",  # « Centre-Bretagne » in its title
+        must_not=in_commune("commune-44109"),  # Nantes: Pays de la Loire
+    ),
+    query(
+        "finistère",
+        in_departement("departement-29"),
+        first="ecoles_tablettes",
+        must_not=in_commune(RENNES),
+    ),
+    *(
+        query(text, ILE_DE_FRANCE, must_not=in_commune(LILLE) | in_commune(RENNES))
+        for text in ("Île-de-France", "ile de france")
+    ),
+    query(
+        "lille",
+        in_commune(LILLE),
+        first="tremplin_emploi",  # « Lille-Sud » in its title
+        must_not=NORD - in_commune(LILLE),
+    ),
+    query(
+        "rennes",
+        in_commune(RENNES),
+        must_not={"cafe_aidants", "livres_retraite"},  # La Boussole's home is not the document
+    ),
+    query("emmaus", {"passeport_numerique", "illectronisme"}),
+    query(
+        "fondation",
+        with_partner_type("fondation") | {"livres_retraite", "estuaire"},
+        first="estuaire",
+    ),
+    query("académique", with_partner_type("academique")),
+    query("innover", INNOVER),
+    query(
+        "co-construire",
+        with_alliance_objective(4),
+        must_not={"ecologie_entreprises", "tiers_lieu_numerique"},
+    ),
+    query("odd 13", with_odd(13), must_not={"epicerie_etudiante"}),  # ODD 1, 2 and 3
+    query("climat", with_odd(13), must_not={"epicerie_etudiante"}),
+    query("santé", SANTE, first="sport_sante"),
+    # Hyphens, œ, apostrophes.
+    query("tiers-lieu", {"street_art", "tiers_lieu_gare", "tiers_lieu_numerique"}),
+    *(query(text, {"sport_coeur_quartier", "coeur_de_ville"}) for text in ("cœur", "coeur")),
+    query(
+        "l'emploi des jeunes",
+        {"tremplin_emploi", "ecoles_renovees", "ring_solidaire", "artisans_apprentis"},
+        first="tremplin_emploi",
+        must_not={"ressourcerie_deux_rives", "ressourcerie_sport", "toit_apprentis"},
+    ),
+    query(
+        "chantier d'insertion",
+        {"chantier_ecologique", "ecoles_renovees"},
+        first="chantier_ecologique",
+        must_not={"voile_rade", "ecolieu", "logistique_insertion"},
+    ),
+    # Every word must match; stop words do not count.
+    *(
+        query(text, {"jardin_ecole"}, must_not=(ECOLE | JARDINS) - {"jardin_ecole"})
+        for text in ("jardin ecole", "des jardins pour les écoles")
+    ),
+    query(
+        "ressourcerie sport",
+        {"ressourcerie_sport"},
+        must_not={"ressourcerie_deux_rives", "sport_sante"},
+    ),
+    query("passeport numérique", PASSEPORT, first="passeport_numerique"),
+    # Words found only in a description, and ranking across the fields.
+    query("permaculture", {"jardins_insertion"}),
+    query("réemploi", {"ressourcerie_deux_rives"}, must_not={"tremplin_emploi"}),
+    query(
+        "compost",
+        set().union(*COMPOST_RANKED),
+        first="compost_immeubles",
+        ranked=COMPOST_RANKED,
+    ),
+]
+
+
+# --- Running a query --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """The corpus, built once for this module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        examples = build_corpus()
+        yield {example.pk: key for key, example in examples.items()}
+        transaction.set_rollback(True)
+
+
+@dataclass
+class Outcome:
+    keys: list[str]  # every result, in order
+    corrections: object
+
+    @property
+    def top10(self):
+        return self.keys[:10]
+
+    def precision_at_10(self, relevant):
+        shown = self.top10
+        return sum(key in relevant for key in shown) / len(shown) if shown else 0.0
+
+    def recall(self, relevant):
+        return len(relevant & set(self.keys)) / len(relevant) if relevant else 1.0
+
+
+MISSING = "<pas d'attribut search_corrections>"
+
+
+def run(corpus, text):
+    filterset = ExampleFilterSet({"q": text})
+    assert filterset.is_valid(), filterset.errors
+    keys = [corpus.get(pk, f"#{pk}") for pk in filterset.qs.values_list("pk", flat=True)]
+    return Outcome(keys, getattr(filterset, "search_corrections", MISSING))
+
+
+# --- The set itself is consistent --------------------------------------------------------------
+
+
+def test_relevance_set_names_existing_published_examples():
+    assert len(QUERIES) >= 30
+    for q in QUERIES:
+        named = q.relevant | q.must_not | set().union(*q.ranked) | {q.must_first} - {None}
+        assert named <= set(BY_KEY), (q.text, named - set(BY_KEY))
+        assert q.relevant and not (q.relevant & DRAFTS), q.text
+        assert q.must_top10 <= q.relevant, q.text
+        assert not (q.must_not & q.relevant), (q.text, q.must_not & q.relevant)
+        assert q.must_first is None or q.must_first in q.must_top10, q.text
+        assert set().union(*q.ranked) <= q.relevant, q.text
+
+
+def test_corpus_territories_match_the_reference_data(db):
+    territories = Territory.objects.select_related("parent__parent").in_bulk(
+        list(COMMUNES), field_name="slug"
+    )
+    for slug, (name, departement, region) in COMMUNES.items():
+        commune = territories[slug]
+        assert (commune.name, commune.parent.slug, commune.parent.parent.slug) == (
+            name,
+            departement,
+            region,
+        )
+
+
+# --- One test per query ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", QUERIES, ids=[q.text for q in QUERIES])
+def test_search_relevance(corpus, q):
+    outcome = run(corpus, q.text)
+    found = set(outcome.keys)
+    shown = f"{q.text!r} → {outcome.keys[:12]}{' …' if len(outcome.keys) > 12 else ''}"
+    drafts, traps = sorted(DRAFTS & found), sorted(q.must_not & found)
+    assert not drafts, f"draft or archive {drafts} in {shown}"
+    assert not traps, f"must not appear: {traps} in {shown}"
+    missing = sorted(q.must_top10 - set(outcome.top10))
+    assert not missing, f"missing from the top 10: {missing} in {shown}"
+    if q.must_first:
+        assert outcome.keys[0] == q.must_first, f"{q.must_first} must come first: {shown}"
+    for better, worse in zip(q.ranked, q.ranked[1:], strict=False):
+        last_better = max(outcome.keys.index(key) for key in better)
+        first_worse = min(outcome.keys.index(key) for key in worse)
+        in_order = last_better < first_worse
+        assert in_order, f"{sorted(better)} must come before {sorted(worse)}: {shown}"
+
+
+def test_search_relevance_summary(corpus, capsys):
+    rows, precisions, recalls = [], [], []
+    for q in QUERIES:
+        outcome = run(corpus, q.text)
+        precision, recall = outcome.precision_at_10(q.relevant), outcome.recall(q.relevant)
+        precisions.append(precision)
+        recalls.append(recall)
+        rows.append(
+            f"| {q.text} | {precision:.2f} | {recall:.2f} | {len(outcome.keys)} "
+            f"| {len(q.relevant)} |"
+        )
+    mean_precision = sum(precisions) / len(precisions)
+    mean_recall = sum(recalls) / len(recalls)
+    vendor = connection.vendor
+    table = "\n".join(
+        [
+            f"Jeu de pertinence, {vendor} : {len(QUERIES)} requêtes, "
+            f"P@10 moyenne {mean_precision:.3f}, rappel moyen {mean_recall:.3f}.",
+            "",
+            "| requête | P@10 | rappel | résultats | pertinents |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *rows,
+            f"| **moyenne** | **{mean_precision:.3f}** | **{mean_recall:.3f}** | | |",
+            "",
+        ]
+    )
+    REPORT_DIR.mkdir(exist_ok=True)
+    (REPORT_DIR / f"search-relevance-{vendor}.md").write_text(table, encoding="utf-8")
+    with capsys.disabled():
+        print(f"\n{table}")
+    assert mean_precision >= MIN_MEAN_PRECISION_AT_10
+    assert mean_recall >= MIN_MEAN_RECALL
+
+
+# --- Typo tolerance: a fallback, announced ------------------------------------------------------
+
+
+def test_a_typo_is_corrected_to_a_word_of_the_catalogue(corpus):
+    outcome = run(corpus, "jardnis")
+    assert set(outcome.keys) >= JARDINS
+    assert outcome.corrections == [("jardnis", "jardins")]
+    assert run(corpus, "resourcerie").corrections == [("resourcerie", "ressourcerie")]
+
+
+@pytest.mark.parametrize("text", ["ecole", "boussole", "jardins", "sport", "art", "mecenat"])
+def test_a_word_that_matches_is_never_corrected(corpus, text):
+    assert run(corpus, text).corrections == []
+
+
+def test_boussole_is_never_taken_for_ecole(corpus):
+    assert set(run(corpus, "boussole").keys) == BOUSSOLE
+
+
+def test_the_list_page_announces_the_correction(corpus, client):
+    response = client.get(reverse("catalogue:example_list"), {"q": "jardnis"})
+    assert response.status_code == 200
+    text = " ".join(strip_tags(response.content.decode()).split())  # no-break spaces too
+    assert "Résultats pour « jardins » (au lieu de « jardnis »)" in text
