@@ -7,7 +7,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue des alliances")
 
     def ready(self):
-        from django.db.models import ForeignKey
+        from django.db.models import BigAutoField, ForeignKey
 
         from . import search, versions
         from .postgres import AnyOf
@@ -15,3 +15,4 @@ class CatalogueConfig(AppConfig):
         search.connect_signals()
         versions.connect_signals()
         ForeignKey.register_lookup(AnyOf)
+        BigAutoField.register_lookup(AnyOf)

@@ -132,6 +132,7 @@ def facet_counts(filterset) -> dict[str, dict[str, int]]:
         return result
 
     everything = without(None)
+    filterset.matching_ids = everything if kept else None
     counts = {"total": {"": len(everything)}}
     for facet, filter_name in FACET_FILTERS.items():
         within = everything if facet == "type_acteur" else without(filter_name)

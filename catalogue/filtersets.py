@@ -27,6 +27,8 @@ SORTS = [
     ("ancien", _("Les plus anciens")),
     ("titre", _("Titre (A → Z)")),
 ]
+# Above this many results, filtering again in SQL is cheaper than sending their ids.
+MAX_ID_LIST = 20_000
 ORDERINGS = {
     "recent": ("-start_year", "-pk"),
     "ancien": ("start_year", "pk"),
@@ -245,6 +247,14 @@ class ExampleFilterSet(django_filters.FilterSet):
             if data.get(name):
                 return f"{prefix}-{'-'.join(data[name])}"
         return ""
+
+    def ordered(self):
+        """The filtered examples in the order in force. Once the facet counts have found
+        them, a few thousand ids replace the filters' subqueries."""
+        matching = getattr(self, "matching_ids", None)
+        if matching is not None and len(matching) <= MAX_ID_LIST:
+            return self.sort(Example.objects.filter(pk__any_of=list(matching)))
+        return self.qs
 
     def filter_queryset(self, queryset):
         return self.sort(self._apply(queryset, excluded=None))

@@ -295,7 +295,9 @@ class Example(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-start_year"], name="catalogue_example_status_year"),
+            # The default order, newest first, read straight from the index (no sort of a
+            # whole year's examples to break ties by id).
+            models.Index(fields=["status", "-start_year", "-id"], name="catalogue_example_recent"),
         ]
 
     def __str__(self):
@@ -376,14 +378,15 @@ class SearchWord(models.Model):
 
 
 class CatalogueVersion(models.Model):
-    """The number that every write to the public catalogue bumps (one row; see
-    catalogue.versions): caches keyed by it never serve what changed."""
+    """What every write to the public catalogue changes (one row; see catalogue.versions):
+    caches keyed by it never serve what changed. A random stamp rather than a counter, so
+    that a rolled-back write can never make an old value current again."""
 
-    number = models.PositiveBigIntegerField(_("numéro"), default=0)
+    stamp = models.CharField(_("empreinte"), max_length=32)
 
     class Meta:
         verbose_name = _("version du catalogue")
         verbose_name_plural = _("versions du catalogue")
 
     def __str__(self):
-        return str(self.number)
+        return self.stamp

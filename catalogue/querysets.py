@@ -31,6 +31,11 @@ class ExampleQuerySet(models.QuerySet):
             )
         )
 
+    def in_order(self, ids):
+        """The examples of these ids, in that order."""
+        found = self.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
     def in_territory(self, territory):
         """Examples located in this territory or anywhere below it."""
         return self.filter(territory__in=territory.descendants())

@@ -285,13 +285,15 @@ def highlight(text: str, query: str) -> str:
 # --- The document ------------------------------------------------------------------------
 
 
-def documents(examples, places: dict[str, str], epci_names: dict[int, list[str]]):
+def documents(examples, places: dict[str, str]):
     """{example id: {weight: folded text}} for examples loaded `with_related()`."""
     result = {}
     for example in examples:
         partners = [p.actor for p in example.partnerships.all()]
         territory = example.territory
-        place_names = [territory.name, *epci_names.get(territory.pk, [])]
+        # Its région and département, not its EPCI: "lille" is not every commune of the
+        # Métropole Européenne de Lille.
+        place_names = [territory.name]
         above = territory.path.strip("/").split("/")[1:-1]
         place_names += [places[slug] for slug in above if slug in places]
         objectives = []
@@ -324,16 +326,6 @@ def _place_names():
     return dict(Territory.objects.filter(level__in=levels).values_list("slug", "name"))
 
 
-def _epci_names(territory_ids):
-    from territoires.models import Territory
-
-    names = {}
-    links = Territory.member_of.through.objects.filter(from_territory__in=territory_ids)
-    for commune_id, name in links.values_list("from_territory", "to_territory__name"):
-        names.setdefault(commune_id, []).append(name)
-    return names
-
-
 # --- Keeping the index current ---------------------------------------------------------------
 
 
@@ -352,9 +344,7 @@ def update_search_index(example_ids=None):
     for start in range(0, len(ids), INDEX_BATCH_SIZE):
         batch = ids[start : start + INDEX_BATCH_SIZE]
         examples = list(Example.objects.filter(pk__in=batch).with_related().order_by())
-        territory_ids = {example.territory_id for example in examples}
-        texts = documents(examples, places, _epci_names(territory_ids))
-        _write(batch, texts)
+        _write(batch, documents(examples, places))
 
 
 def _write(batch, texts):

@@ -1,4 +1,4 @@
-"""The catalogue version: one number that every write to what the public sees bumps.
+"""The catalogue version: one stamp that every write to what the public sees renews.
 
 Caches (the facet index of each worker, cached pages) are keyed by it, so a change made in
 any process — the admin, an import, a command — is seen by every other process at its next
@@ -6,14 +6,15 @@ request. Signals cover the writes that go through models; bulk writers call `bum
 themselves (through `search.update_search_index`, which every one of them calls).
 """
 
-from django.db.models import F
+from uuid import uuid4
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
-def current() -> int:
+def current() -> str:
     from .models import CatalogueVersion
 
-    return CatalogueVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    return CatalogueVersion.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
 
 
 def bump(**kwargs):
@@ -22,8 +23,9 @@ def bump(**kwargs):
 
     if kwargs.get("raw"):
         return
-    if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        CatalogueVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    stamp = uuid4().hex
+    if not CatalogueVersion.objects.filter(pk=1).update(stamp=stamp):
+        CatalogueVersion.objects.get_or_create(pk=1, defaults={"stamp": stamp})
 
 
 def connect_signals():

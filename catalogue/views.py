@@ -74,11 +74,13 @@ class ExampleListView(TemplateView):
         valid = filterset.is_valid()
         counts = filterset.facet_counts() if valid else {}
         # A filter that cannot be applied shows its error and no results, never everything.
-        examples = filterset.qs.with_related() if valid else Example.objects.none()
-        paginator = Paginator(examples, settings.EXAMPLES_PER_PAGE)
+        ordered = filterset.ordered() if valid else Example.objects.none()
+        # The page's ids first (a narrow sort), then its rows and their relations.
+        paginator = Paginator(ordered.values_list("pk", flat=True), settings.EXAMPLES_PER_PAGE)
         paginator.count = counts.get("total", {}).get("", 0) if valid else 0
         page_number = filterset.form.cleaned_data.get("page") if valid else 1
         page = paginator.get_page(page_number or 1)
+        page.object_list = Example.objects.with_related().in_order(list(page.object_list))
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,

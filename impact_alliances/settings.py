@@ -144,6 +144,11 @@ LOGGING = {
 # Catalogue limits (see docs/import-export.md).
 IMPORT_MAX_FILE_SIZE = env.int("IMPORT_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Local memory by default (one cache per process); CACHE_URL=redis://… shares one between
+# processes and machines. Public pages are keyed by the catalogue version, so the timeout
+# only bounds memory, not staleness.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 EXPORT_MAX_ROWS_SPREADSHEET = env.int("EXPORT_MAX_ROWS_SPREADSHEET", default=20_000)
 EXAMPLES_PER_PAGE = env.int("EXAMPLES_PER_PAGE", default=25)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

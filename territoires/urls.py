@@ -1,9 +1,11 @@
 from django.urls import path
 
+from catalogue.caching import public_page
+
 from . import views
 
 app_name = "territoires"
 urlpatterns = [
-    path("", views.TerritorySearchView.as_view(), name="search"),
-    path("<slug:slug>/", views.TerritoryDetailView.as_view(), name="detail"),
+    path("", public_page(views.TerritorySearchView.as_view()), name="search"),
+    path("<slug:slug>/", public_page(views.TerritoryDetailView.as_view()), name="detail"),
 ]

@@ -150,7 +150,7 @@ def test_search_follows_the_territory_its_departement_and_region():
     assert found("lille") == {"Café des aidants"}
     assert found("nord") == {"Café des aidants"}
     assert found("hauts de france") == {"Café des aidants"}
-    assert found("metropole europeenne") == {"Café des aidants"}
+    assert found("metropole europeenne") == set()  # its EPCI is not its place
     assert found("bretagne") == set()
 
 

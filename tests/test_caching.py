@@ -1,0 +1,60 @@
+"""Cached public pages never outlive a change, and never reach a logged-in user."""
+
+import pytest
+
+from catalogue import facets
+
+from .factories import ExampleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_cached_list_page_shows_a_new_example_at_once(client, page_cache):
+    ExampleFactory(title="Verger partagé")
+    assert "Verger partagé" in client.get("/exemples/").content.decode()
+    ExampleFactory(title="Ressourcerie nouvelle")
+    assert "Ressourcerie nouvelle" in client.get("/exemples/").content.decode()
+
+
+def test_cached_pages_follow_a_relation_change(client, page_cache):
+    example = ExampleFactory(title="Verger partagé", domains=["sante"])
+    assert "1 exemple" in client.get("/exemples/?domaine=sante").content.decode()
+    example.domains.clear()
+    assert "0 exemple" in client.get("/exemples/?domaine=sante").content.decode()
+
+
+def test_cached_page_is_served_without_running_the_view(
+    client, page_cache, django_assert_num_queries
+):
+    ExampleFactory(title="Verger partagé")
+    client.get("/exemples/")
+    with django_assert_num_queries(1):  # the catalogue version
+        response = client.get("/exemples/")
+    assert "Verger partagé" in response.content.decode()
+
+
+def test_logged_in_users_never_get_a_cached_page(client, page_cache):
+    ExampleFactory(title="Verger partagé")
+    client.get("/exemples/")
+    client.force_login(UserFactory())
+    response = client.get("/exemples/")
+    assert response.context is not None  # rendered for them
+
+
+def test_facet_index_is_rebuilt_when_the_catalogue_changes():
+    ExampleFactory(title="Verger partagé")
+    first = facets.current_index()
+    assert facets.current_index() is first
+    ExampleFactory(title="Ressourcerie")
+    assert facets.current_index() is not first
+    assert len(facets.current_index().all) == 2
