@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from pyroaring import BitMap
 
-from . import versions
+from . import search, versions
 from .choices import ExampleStatus
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
@@ -45,7 +45,10 @@ class FacetIndex:
         self.bitmaps = defaultdict(lambda: defaultdict(BitMap))
         published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
         self.all = BitMap(published.values_list("pk", flat=True))
-        for pk, path, scale in published.values_list("pk", "territory__path", "scale"):
+        self.years = {}
+        rows = published.values_list("pk", "territory__path", "scale", "start_year")
+        for pk, path, scale, year in rows.iterator(chunk_size=20_000):
+            self.years[pk] = year
             parts = path.strip("/").split("/")
             if len(parts) >= REGION_DEPTH:
                 self.bitmaps["region"][parts[REGION_DEPTH - 1]].add(pk)
@@ -132,6 +135,7 @@ def facet_counts(filterset) -> dict[str, dict[str, int]]:
         return result
 
     everything = without(None)
+    filterset.facet_index = index
     filterset.matching_ids = everything if kept else None
     counts = {"total": {"": len(everything)}}
     for facet, filter_name in FACET_FILTERS.items():
@@ -152,5 +156,10 @@ def _kept_by(filterset, index, name, value) -> BitMap:
     if name == "territoire" and value.level == TerritoryLevel.PAYS:
         return BitMap(index.all)
     # Words, a commune or an EPCI, an actor, years: the filter's own query, ids only.
-    queryset = filterset.filters[name].filter(filterset.queryset.all(), value)
-    return BitMap(queryset.order_by().values_list("pk", flat=True))
+    queryset = filterset.filters[name].filter(filterset.queryset.all(), value).order_by()
+    if name == "q" and filterset.search_plan:
+        # Their relevance in the same scan: the list is then sorted without another one.
+        rows = queryset.annotate(score=search.relevance(filterset.search_plan))
+        filterset.relevance = dict(rows.values_list("pk", "score"))
+        return BitMap(filterset.relevance)
+    return BitMap(queryset.values_list("pk", flat=True))

@@ -27,8 +27,10 @@ SORTS = [
     ("ancien", _("Les plus anciens")),
     ("titre", _("Titre (A → Z)")),
 ]
-# Above this many results, filtering again in SQL is cheaper than sending their ids.
+# Up to this many results, the list is sorted in memory from the facet index (see
+# ordered_ids); the orders it can sort that way.
 MAX_ID_LIST = 20_000
+IN_MEMORY_SORTS = ("pertinence", "recent", "ancien")
 ORDERINGS = {
     "recent": ("-start_year", "-pk"),
     "ancien": ("start_year", "pk"),
@@ -248,13 +250,21 @@ class ExampleFilterSet(django_filters.FilterSet):
                 return f"{prefix}-{'-'.join(data[name])}"
         return ""
 
-    def ordered(self):
-        """The filtered examples in the order in force. Once the facet counts have found
-        them, a few thousand ids replace the filters' subqueries."""
+    def ordered_ids(self):
+        """The ids of the filtered examples in the order in force.
+
+        Once the facet counts have found them (up to MAX_ID_LIST), they are sorted here by
+        the years of the facet index and the relevance read with them; otherwise SQL sorts.
+        """
         matching = getattr(self, "matching_ids", None)
-        if matching is not None and len(matching) <= MAX_ID_LIST:
-            return self.sort(Example.objects.filter(pk__any_of=list(matching)))
-        return self.qs
+        choice = self.sort_choice
+        if matching is None or len(matching) > MAX_ID_LIST or choice not in IN_MEMORY_SORTS:
+            return self.qs.values_list("pk", flat=True)
+        years = self.facet_index.years
+        if choice == "pertinence":
+            relevance = getattr(self, "relevance", {})
+            return sorted(matching, key=lambda pk: (relevance.get(pk, 0), years[pk], pk))[::-1]
+        return sorted(matching, key=lambda pk: (years[pk], pk), reverse=choice == "recent")
 
     def filter_queryset(self, queryset):
         return self.sort(self._apply(queryset, excluded=None))

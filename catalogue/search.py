@@ -233,13 +233,11 @@ def filter_examples(queryset, text: str):
     return queryset.filter(match_condition(parse(text)))
 
 
-def order_by_relevance(queryset, plan: SearchPlan):
-    """Best matches first, then newest. Each query word scores by the best part of the
-    document it is found in (title 1, summary 0.4, the rest 0.2, description 0.1): the same
-    order on both databases."""
-    if not plan:
-        return queryset
-    relevance = Value(0.0)
+def relevance(plan: SearchPlan):
+    """How well an example matches: each query word scores by the best part of the document
+    it is found in (title 1, summary 0.4, the rest 0.2, description 0.1); the same on both
+    databases."""
+    total = Value(0.0)
     for clause in plan.clauses:
         if clause.negated:
             continue
@@ -248,8 +246,16 @@ def order_by_relevance(queryset, plan: SearchPlan):
             for weight, score in WEIGHTS.items()
             if weight != "D"
         ]
-        relevance += Case(*scores, default=Value(WEIGHTS["D"]), output_field=FloatField())
-    return queryset.annotate(relevance=relevance).order_by("-relevance", "-start_year", "-pk")
+        total += Case(*scores, default=Value(WEIGHTS["D"]), output_field=FloatField())
+    return total
+
+
+def order_by_relevance(queryset, plan: SearchPlan):
+    """Best matches first, then newest."""
+    if not plan:
+        return queryset
+    ranked = queryset.annotate(relevance=relevance(plan))
+    return ranked.order_by("-relevance", "-start_year", "-pk")
 
 
 def _match_in_part(clause: Clause, weight: str) -> Q:

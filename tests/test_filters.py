@@ -199,6 +199,28 @@ def test_sorting_by_relevance_puts_title_matches_first(alliances):
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "q=ecole",
+        "q=ecole&tri=recent",
+        "q=partenariat&tri=ancien",
+        "q=partenariat",
+        "territoire=region-32",
+        "territoire=region-32&tri=ancien",
+        "domaine=sante&q=sante",
+        "type_acteur=association&tri=titre",
+    ],
+)
+def test_list_page_order_is_the_filtersets_order(client, alliances, query):
+    """The page sorts in memory what SQL sorts for exports: the same order."""
+    for year, title in enumerate(["Santé à l'école", "École de la santé", "Partenariat école"]):
+        ExampleFactory(title=title, summary="Un partenariat.", start_year=2000 + year % 2)
+    shown = [e.pk for e in client.get(f"/exemples/?{query}").context["examples"]]
+    assert shown == [e.pk for e in ExampleFilterSet(QueryDict(query)).qs][:25]
+    assert shown
+
+
+@pytest.mark.parametrize(
     ("query", "field"),
     [
         ("odd=99", "odd"),
