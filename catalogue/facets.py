@@ -46,9 +46,11 @@ class FacetIndex:
         published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
         self.all = BitMap(published.values_list("pk", flat=True))
         self.years = {}
-        rows = published.values_list("pk", "territory__path", "scale", "start_year")
-        for pk, path, scale, year in rows.iterator(chunk_size=20_000):
+        territories = set()
+        rows = published.values_list("pk", "territory__path", "scale", "start_year", "territory")
+        for pk, path, scale, year, territory_id in rows.iterator(chunk_size=20_000):
             self.years[pk] = year
+            territories.add(territory_id)
             parts = path.strip("/").split("/")
             if len(parts) >= REGION_DEPTH:
                 self.bitmaps["region"][parts[REGION_DEPTH - 1]].add(pk)
@@ -73,9 +75,20 @@ class FacetIndex:
         for example_id, objective_id in rows.iterator(chunk_size=20_000):
             facet, value = objectives[objective_id]
             self.bitmaps[facet][value].add(example_id)
-        partners = Partnership.objects.order_by().values_list("example_id", "actor__actor_type")
-        for example_id, actor_type in partners.iterator(chunk_size=20_000):
+        partners = Partnership.objects.order_by().values_list(
+            "example_id", "actor_id", "actor__actor_type"
+        )
+        actors = set()
+        for example_id, actor_id, actor_type in partners.iterator(chunk_size=20_000):
             self.bitmaps["type_acteur"][actor_type].add(example_id)
+            if example_id in self.all:
+                actors.add(actor_id)
+        # The home page's key figures.
+        self.figures = {
+            "examples": len(self.all),
+            "actors": len(actors),
+            "territories": len(territories),
+        }
         # Drafts were read through the link tables: keep the published examples only.
         for values in self.bitmaps.values():
             for bitmap in values.values():

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from territoires.models import TerritoryLevel
 
-from . import exports, resources
+from . import exports, facets, resources
 from .choices import ActorType, ObjectiveFamily
 from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
@@ -49,14 +49,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Example.objects.published()
-        figures = published.aggregate(
-            examples=Count("pk", distinct=True),
-            actors=Count("partnerships__actor", distinct=True),
-            territories=Count("territory", distinct=True),
-        )
         return super().get_context_data(
-            figures=figures,
-            latest_examples=published.with_related().order_by("-created_at", "-pk")[:6],
+            figures=facets.current_index().figures,
+            # Newest first: ids grow with creation, and the primary key is indexed.
+            latest_examples=published.with_related().order_by("-pk")[:6],
             odd_list=Objective.objects.filter(family=ObjectiveFamily.ODD),
             domains=Domain.objects.all(),
             **kwargs,

@@ -28,15 +28,19 @@ def test_healthz_answers_when_the_database_does(client):
 
 
 def test_home_page_shows_the_search_box_figures_and_latest(client):
-    ExampleFactory(title="Jardin partagé des Moulins")
-    ExampleFactory(title="Projet en brouillon", status=ExampleStatus.BROUILLON)
+    shared = ActorFactory()
+    ExampleFactory(title="Jardin partagé des Moulins", partners=[shared, ActorFactory()])
+    roubaix = Territory.objects.get(slug="commune-59512")
+    ExampleFactory(title="Verger", partners=[shared], territory=roubaix)
+    hidden = ActorFactory()
+    ExampleFactory(title="Projet en brouillon", status=ExampleStatus.BROUILLON, partners=[hidden])
     response = client.get("/")
     assert response.status_code == 200
     content = text_of(response)
     assert 'role="search"' in content
     assert "Jardin partagé des Moulins" in content
     assert "Projet en brouillon" not in content
-    assert response.context["figures"]["examples"] == 1
+    assert response.context["figures"] == {"examples": 2, "actors": 2, "territories": 2}
 
 
 @pytest.mark.parametrize("status", [ExampleStatus.BROUILLON, ExampleStatus.ARCHIVE])
