@@ -7,6 +7,7 @@ The rows and their columns come from `resources.py`; this module only writes the
 import csv
 import datetime
 import io
+import re
 
 from django.conf import settings
 from django.utils import timezone
@@ -73,7 +74,7 @@ def xlsx_bytes(headers, rows, about) -> bytes:
     about_sheet.column_dimensions["A"].width = 28
     about_sheet.column_dimensions["B"].width = 100
     for key, value in about:
-        about_sheet.append([bold_cell(about_sheet, key), value])
+        about_sheet.append([bold_cell(about_sheet, key), xlsx_value(value)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -85,10 +86,20 @@ def bold_cell(sheet, value):
     return cell
 
 
+# Characters XML 1.0 cannot hold (XLSX and ODS are XML): a stored title with one would
+# otherwise make the whole file fail.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def printable(value):
+    """Text without the control characters a spreadsheet file cannot hold."""
+    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_value(value):
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
-    return value
+    return printable(value)
 
 
 def column_widths(headers, rows):
@@ -184,7 +195,7 @@ def ods_cell(value, *, cell_style=None, date_style=None):
         cell.addElement(text.P(text=local.strftime("%Y-%m-%d %H:%M")))
         return cell
     cell = table.TableCell(valuetype="string", **extra)
-    for line in str(value).split("\n"):
+    for line in printable(str(value)).split("\n"):
         cell.addElement(text.P(text=line))
     return cell
 

@@ -1,5 +1,7 @@
 """The one ExampleFilterSet that the list page, its facet counts and its exports share."""
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -21,6 +23,7 @@ from .models import (
     PartnershipType,
 )
 
+SLUG = re.compile(r"[a-z0-9-]{1,80}")
 SORTS = [
     ("pertinence", _("Pertinence")),
     ("recent", _("Les plus récents")),
@@ -64,10 +67,27 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+# Parameters that take one value: a second one is refused, never silently dropped.
+SINGLE_VALUED = ("q", "territoire", "acteur", "annee_min", "annee_max", "tri", "page")
+
+
 class ExampleFilterForm(forms.Form):
-    page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
+    page = forms.IntegerField(
+        label=_("Page"),
+        min_value=1,
+        required=False,
+        error_messages={"invalid": _("Saisissez un numéro de page, par exemple 2.")},
+    )
 
     def clean(self):
+        for name in SINGLE_VALUED:
+            given = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(given) > 1 and name in self.fields:
+                self.add_error(
+                    name,
+                    _("Ce paramètre ne prend qu'une valeur ; %(count)s ont été données.")
+                    % {"count": len(given)},
+                )
         cleaned = super().clean()
         low, high = cleaned.get("annee_min"), cleaned.get("annee_max")
         if low is not None and high is not None and low > high:
@@ -153,7 +173,7 @@ class ExampleFilterSet(django_filters.FilterSet):
         """Régions and départements (the choices), plus the territory asked for if deeper."""
         asked = (self.data.get("territoire") or "").strip().lower() if self.data else ""
         wanted = Q(level__in=[TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT])
-        if asked:
+        if SLUG.fullmatch(asked):
             wanted |= Q(slug=asked)
         return {t.slug: t for t in Territory.objects.filter(wanted).order_by("name")}
 
