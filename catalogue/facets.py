@@ -40,7 +40,7 @@ class FacetIndex:
     """{facet: {value: BitMap of published example ids}} and the set of all of them."""
 
     def __init__(self):
-        from .models import Example, Objective, Partnership, PartnershipType
+        from .models import Domain, Example, Objective, Partnership, PartnershipType
 
         self.bitmaps = defaultdict(lambda: defaultdict(BitMap))
         published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
@@ -59,7 +59,7 @@ class FacetIndex:
             if scale:
                 self.bitmaps["echelle"][scale].add(pk)
 
-        domains = dict(Example.domains.field.related_model.objects.values_list("pk", "slug"))
+        domains = dict(Domain.objects.values_list("pk", "slug"))
         self._links("domaine", Example.domains.through, "domain_id", domains)
         kinds = dict(PartnershipType.objects.values_list("pk", "slug"))
         self._links(
@@ -68,10 +68,9 @@ class FacetIndex:
         objectives = {}
         for pk, family, number in Objective.objects.values_list("pk", "family", "number"):
             objectives[pk] = ("odd" if family == "odd" else "objectif", str(number))
-        links = Example.objectives.through.objects.order_by().values_list(
+        rows = Example.objectives.through.objects.order_by().values_list(
             "example_id", "objective_id"
         )
-        rows = links.values_list("example_id", "objective_id")
         for example_id, objective_id in rows.iterator(chunk_size=20_000):
             facet, value = objectives[objective_id]
             self.bitmaps[facet][value].add(example_id)
