@@ -2,8 +2,8 @@
 
 PAGE_HEADER = (
     "| page | requêtes SQL | base : max (ms) | base : somme (ms) | résultats | froid (ms) "
-    "| p50 (ms) | p95 (ms) | p99 (ms) | n | pic RSS (Mo) | nous / eux (p50) |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    "| p50 (ms) | p95 (ms) | p99 (ms) | n | nous / eux (p50) |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 )
 
 
@@ -34,7 +34,6 @@ def page_row(row: dict, by_label: dict) -> str:
         ms(warm["p95"]),
         ms(warm["p99"]),
         str(warm["n"]),
-        number(row.get("rss_mb")),
         ratio,
     ]
     return "| " + " | ".join(cells) + " |"
@@ -48,7 +47,8 @@ def size_section(size: dict) -> str:
         f"Données : {size['growth']} en {size['growth_seconds']:.0f} s, puis `VACUUM ANALYZE`. "
         f"Copie SQLite pour Datasette : {size['sqlite_seconds']:.0f} s. "
         f"Mesures : {size['measure_seconds']:.0f} s. "
-        f"Charge moyenne au départ (1, 5, 15 min) : {size['load_avg']}.",
+        f"Charge moyenne au départ (1, 5, 15 min) : {size['load_avg']}. "
+        f"{memory(size['peak_rss_mb'])}",
         "",
         PAGE_HEADER,
         *(page_row(row, by_label) for row in size["rows"]),
@@ -60,6 +60,14 @@ def size_section(size: dict) -> str:
     if size.get("load"):
         lines += ["", load_section(size["load"])]
     return "\n".join(lines)
+
+
+def memory(peak: dict) -> str:
+    """The largest peak resident memory of one gunicorn worker, pages then load test."""
+    text = f"Mémoire maximale d'un worker gunicorn : {number(peak['pages'])} Mo"
+    if peak.get("load") is not None:
+        text += f" après les pages, {number(peak['load'])} Mo après la charge"
+    return text + "."
 
 
 def load_section(load: dict) -> str:

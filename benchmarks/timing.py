@@ -49,12 +49,12 @@ def checked(port, path, headers=None) -> tuple[int, float]:
 
 
 def warm(port, path, *, requests, warmup, max_seconds, headers=None) -> dict:
-    """`warmup` unrecorded requests, then up to `requests` timed ones (fewer if they pass
-    `max_seconds` in all): p50/p95/p99 in seconds, and n, the number actually timed."""
+    """`warmup` unrecorded requests, then up to `requests` timed ones, all within
+    `max_seconds` (at least one is timed): p50/p95/p99 in seconds, and n, how many were."""
+    deadline = time.monotonic() + max_seconds
     for _ in range(warmup):
         checked(port, path, headers)
     durations = []
-    deadline = time.monotonic() + max_seconds
     while len(durations) < requests and (not durations or time.monotonic() < deadline):
         durations.append(checked(port, path, headers)[1])
     return summary(durations)

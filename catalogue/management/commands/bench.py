@@ -67,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=50, help="requêtes chronométrées")
         parser.add_argument("--load-seconds", type=int, default=60, help="durée de wrk")
         parser.add_argument(
-            "--max-seconds", type=int, default=60, help="plafond de la mesure à chaud par adresse"
+            "--max-seconds", type=int, default=45, help="plafond de la mesure à chaud par adresse"
         )
 
     def handle(self, *args, sizes, requests, load_seconds, max_seconds, **options):
@@ -123,8 +123,8 @@ class Command(BaseCommand):
             raise timing.BenchError(f"la copie SQLite a {copied} exemples au lieu de {size}.")
         measure_started = time.monotonic()
         queries.clear_caches()
-        load_figures = self.over_http(size, targets, database, self.admin_session(admin),
-                                      load_seconds)  # fmt: skip
+        session = self.admin_session(admin)
+        peak_rss_mb, load_figures = self.over_http(size, targets, database, session, load_seconds)
         return {
             "examples": size,
             "growth": growth,
@@ -132,6 +132,7 @@ class Command(BaseCommand):
             "sqlite_seconds": sqlite_seconds,
             "measure_seconds": time.monotonic() - measure_started,
             "load_avg": load_avg,
+            "peak_rss_mb": peak_rss_mb,
             "rows": [self.row(target) for target in targets],
             "load": load_figures,
         }
@@ -164,13 +165,13 @@ class Command(BaseCommand):
                     max_seconds=self.max_seconds,
                     headers=session if target.admin else None,
                 )
-                if target.server == "app":
-                    target.figures["rss_mb"] = servers.peak_rss_mb(gunicorn.pid)
+            memory = {"pages": servers.peak_rss_mb(gunicorn.pid)}
             if not load_seconds:
-                return None
+                return memory, None
             self.say(f"{size} : charge, wrk pendant {load_seconds} s")
             figures = load.run(ports["app"], self.load_paths(), seconds=load_seconds, workdir=OUT)
-            return figures | {"connections": load.CONNECTIONS, "threads": load.THREADS}
+            memory["load"] = servers.peak_rss_mb(gunicorn.pid)
+            return memory, figures | {"connections": load.CONNECTIONS, "threads": load.THREADS}
 
     def grow_to(self, size):
         """Add published demo examples up to `size`; each batch has its own fixed seed, so
