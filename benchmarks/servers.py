@@ -67,7 +67,7 @@ def stop(process, grace=10):
 
 def tail(path: Path, lines=30) -> str:
     text = path.read_text(errors="replace").splitlines() if path.exists() else []
-    return "\n".join(f"  | {line}" for line in text[-lines:])
+    return "\n".join([*(f"  | {line}" for line in text[-lines:]), f"(journal complet : {path})"])
 
 
 def gunicorn(port: int, log_path: Path, *, secret_key: str):
