@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NO_POSTGRES := 3
 
 .PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots \
-	bench bench-import bench-public relevance clean
+	bench bench-import relevance clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,22 +69,30 @@ screenshots: install system-deps
 
 # Benchmarks (not part of `make test`), each on a throwaway PostgreSQL cluster; figures in
 # docs/benchmarks.md.
-bench: bench-public bench-import
+BENCH_INSTALLED := $(VENV)/.installed-bench
+SIZES ?= 1000 10000 100000
+BENCH_REQUESTS ?= 50
+BENCH_LOAD_SECONDS ?= 60
+BENCH_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_STATIC_MANIFEST=false DJANGO_LOG_LEVEL=WARNING
 
-# Import of 10,000 example rows (preview + confirmation) on a throwaway PostgreSQL cluster;
-# figures in docs/benchmarks.md.
-BENCH_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=localhost \
-	DJANGO_STATIC_MANIFEST=false DJANGO_LOG_LEVEL=WARNING
+$(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+# Public pages at each of SIZES published examples through gunicorn, beside the Django admin
+# and Datasette, then wrk at the largest size; report in var/bench/.
+bench: $(BENCH_INSTALLED)
+	@scripts/install-system-deps.sh wrk
+	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
+	  && $(MANAGE) load_reference_data --verbosity 0 \
+	  && $(MANAGE) bench --sizes $(SIZES) --requests $(BENCH_REQUESTS) \
+	     --load-seconds $(BENCH_LOAD_SECONDS)'
+
+# Import of 10,000 example rows (preview + confirmation).
 bench-import: install system-deps
 	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
 	  && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) bench_import --rows 10000'
-
-# Public pages and exports at 100,000 published examples.
-bench-public: install system-deps
-	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
-	  && $(MANAGE) load_reference_data --verbosity 0 \
-	  && $(MANAGE) generate_demo_data --count 100000 --all-published --seed 5 \
-	  && $(MANAGE) bench_public'
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite needs, when they are missing and apt-get can.
+# Install the Debian packages the test suite (and, with `wrk`, the benchmark) needs, when they
+# are missing and apt-get can.
 # Never fails by itself: the tests that need a missing package say so (and fail under CI=true).
 set -u
 missing=()
@@ -7,6 +8,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/n
 for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core) ;;
+    wrk) command -v wrk >/dev/null 2>&1 || missing+=(wrk) ;;
   esac
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
