@@ -48,13 +48,18 @@ def checked(port, path, headers=None) -> tuple[int, float]:
     return size, seconds
 
 
-def warm(port, path, *, requests, warmup, max_seconds, headers=None) -> dict:
+def warm(port, path, *, requests, warmup, max_seconds, headers=None, vary=False) -> dict:
     """`warmup` unrecorded requests, then up to `requests` timed ones, all within
-    `max_seconds` (at least one is timed): p50/p95/p99 in seconds, and n, how many were."""
+    `max_seconds` (at least one is timed): p50/p95/p99 in seconds, and n, how many were.
+
+    With `vary`, each request adds a parameter no page reads (`_mesure=<n>`): a new address
+    each time, as a visitor's own query would be, so no cached page can answer it.
+    """
     deadline = time.monotonic() + max_seconds
     for _ in range(warmup):
         checked(port, path, headers)
     durations = []
     while len(durations) < requests and (not durations or time.monotonic() < deadline):
-        durations.append(checked(port, path, headers)[1])
+        asked = f"{path}{'&' if '?' in path else '?'}_mesure={len(durations)}" if vary else path
+        durations.append(checked(port, asked, headers)[1])
     return summary(durations)

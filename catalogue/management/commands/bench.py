@@ -165,6 +165,15 @@ class Command(BaseCommand):
                     max_seconds=self.max_seconds,
                     headers=session if target.admin else None,
                 )
+                if target.server == "app" and not target.admin and "export" not in target.path:
+                    target.figures["uncached"] = timing.warm(
+                        ports["app"],
+                        target.path,
+                        requests=target.requests or self.requests,
+                        warmup=0,
+                        max_seconds=self.max_seconds,
+                        vary=True,
+                    )
             memory = {"pages": servers.peak_rss_mb(gunicorn.pid)}
             if not load_seconds:
                 return memory, None
