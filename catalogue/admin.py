@@ -24,6 +24,7 @@ from territoires.models import Territory, TerritoryLevel
 
 from . import services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
+from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 from .resources import ActorResource, ExampleResource, problems, template_dataset
 from .spreadsheets import FORMAT_BY_EXTENSION, FORMATS, SpreadsheetError, check_size
@@ -64,7 +65,9 @@ class RegionFilter(admin.SimpleListFilter):
     territory_field = "territory"
 
     def lookups(self, request, model_admin):
-        regions = Territory.objects.filter(level=TerritoryLevel.REGION).order_by("name")
+        regions = Territory.objects.filter(level=TerritoryLevel.REGION).order_by(
+            french_order("name")
+        )
         return [(r.slug, r.name) for r in regions]
 
     def queryset(self, request, queryset):
@@ -310,7 +313,7 @@ class ActorAdmin(CuratorImportExportAdmin):
             super()
             .get_queryset(request)
             .annotate(example_count=Count("partnerships"))
-            .order_by("name", "pk")
+            .order_by(french_order("name"), "pk")
         )
 
     @admin.display(description=_("exemples"), ordering="example_count")

@@ -7,10 +7,13 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue des alliances")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models import ForeignKey
 
         from . import search
+        from .collation import register_sqlite_collation
         from .postgres import AnyOf
 
         search.connect_signals()
         ForeignKey.register_lookup(AnyOf)
+        connection_created.connect(register_sqlite_collation, dispatch_uid="french-collation")

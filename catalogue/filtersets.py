@@ -12,6 +12,7 @@ from territoires.models import Territory, TerritoryLevel
 
 from . import search
 from .choices import ActorType, ObjectiveFamily, Scale
+from .collation import french_order
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -32,7 +33,7 @@ SORTS = [
 ORDERINGS = {
     "recent": ("-start_year", "-pk"),
     "ancien": ("start_year", "pk"),
-    "titre": ("title", "pk"),
+    "titre": (french_order("title"), "pk"),
 }
 # Territory paths are "/pays-fr/region-32/departement-59/…": région and département slugs
 # sit at fixed offsets, which lets one GROUP BY count examples per région or département.
@@ -157,7 +158,7 @@ class ExampleFilterSet(django_filters.FilterSet):
         wanted = Q(level__in=[TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT])
         if asked:
             wanted |= Q(slug=asked)
-        return {t.slug: t for t in Territory.objects.filter(wanted).order_by("name")}
+        return {t.slug: t for t in Territory.objects.filter(wanted).order_by(french_order("name"))}
 
     # --- filters ---------------------------------------------------------------------------
 

@@ -17,10 +17,11 @@ from territoires.models import TerritoryLevel
 
 from . import exports, resources
 from .choices import ActorType, ObjectiveFamily
+from .collation import french_order
 from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with
-from .text import fold
+from .text import fold, sort_key
 
 RELATED_EXAMPLES = 4
 
@@ -120,7 +121,9 @@ def territory_choices(filterset, counts):
     territory (EPCI, commune) when one is selected."""
     selected = filterset.form.cleaned_data.get("territoire") if filterset.is_valid() else None
     options = filterset.territory_options.values()
-    regions = sorted((t for t in options if t.level == TerritoryLevel.REGION), key=lambda t: t.name)
+    regions = sorted(
+        (t for t in options if t.level == TerritoryLevel.REGION), key=lambda t: sort_key(t.name)
+    )
     departements = [t for t in options if t.level == TerritoryLevel.DEPARTEMENT]
     groups = []
     for region in regions:
@@ -177,7 +180,11 @@ class ActorListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        actors = Actor.objects.with_published_examples().with_related().order_by("name", "pk")
+        actors = (
+            Actor.objects.with_published_examples()
+            .with_related()
+            .order_by(french_order("name"), "pk")
+        )
         text = self.request.GET.get("q", "").strip()
         if text:
             actors = actors.filter(Q(name__icontains=text) | Q(slug__contains=slugify(fold(text))))
