@@ -20,7 +20,7 @@ from .choices import ActorType, ObjectiveFamily
 from .collation import french_order
 from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
-from .querystrings import query_with
+from .querystrings import query_with, redirect_without_empty
 from .text import fold, sort_key
 
 RELATED_EXAMPLES = 4
@@ -68,6 +68,9 @@ class ExampleListView(TemplateView):
     """The filtered list: the URL is the permalink of what is shown."""
 
     template_name = "catalogue/example_list.html"
+
+    def get(self, request, *args, **kwargs):
+        return redirect_without_empty(request) or super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
@@ -179,6 +182,9 @@ class ActorListView(ListView):
     context_object_name = "actors"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        return redirect_without_empty(request) or super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         actors = (
             Actor.objects.with_published_examples()
@@ -286,6 +292,8 @@ class ExampleExportView(View):
     as the page, through the same FilterSet, as a spreadsheet."""
 
     def get(self, request, extension):
+        if redirect := redirect_without_empty(request):
+            return redirect  # the file then names only the filters in force
         filterset = ExampleFilterSet(request.GET)
         if not filterset.is_valid():
             return render(
