@@ -23,7 +23,9 @@ from import_export.results import RowResult
 from territoires.models import Territory, TerritoryLevel
 
 from . import services
+from .admin_search import ActorSearchMixin, ReferenceSearchMixin, SafeSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
+from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 from .resources import ActorResource, ExampleResource, problems, template_dataset
 from .spreadsheets import FORMAT_BY_EXTENSION, FORMATS, SpreadsheetError, check_size
@@ -35,21 +37,22 @@ REVERIFY_AFTER = timedelta(days=730)
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ReferenceSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "family", "number", "color"]
     list_filter = ["family"]
     search_fields = ["name", "short_name", "number"]
+    name_fields = ("short_name", "number")
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(ReferenceSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(PartnershipType)
-class PartnershipTypeAdmin(admin.ModelAdmin):
+class PartnershipTypeAdmin(ReferenceSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -64,7 +67,9 @@ class RegionFilter(admin.SimpleListFilter):
     territory_field = "territory"
 
     def lookups(self, request, model_admin):
-        regions = Territory.objects.filter(level=TerritoryLevel.REGION).order_by("name")
+        regions = Territory.objects.filter(level=TerritoryLevel.REGION).order_by(
+            french_order("name")
+        )
         return [(r.slug, r.name) for r in regions]
 
     def queryset(self, request, queryset):
@@ -291,7 +296,7 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(CuratorImportExportAdmin):
+class ActorAdmin(ActorSearchMixin, CuratorImportExportAdmin):
     resource_classes = [ActorResource]
     list_display = ["name", "actor_type", "territory", "siren", "rna", "example_count"]
     list_filter = ["actor_type", RegionFilter]
@@ -310,7 +315,7 @@ class ActorAdmin(CuratorImportExportAdmin):
             super()
             .get_queryset(request)
             .annotate(example_count=Count("partnerships"))
-            .order_by("name", "pk")
+            .order_by(french_order("name"), "pk")
         )
 
     @admin.display(description=_("exemples"), ordering="example_count")
@@ -368,7 +373,7 @@ class ExampleAdminForm(forms.ModelForm):
 
 
 @admin.register(Example)
-class ExampleAdmin(CuratorImportExportAdmin):
+class ExampleAdmin(SafeSearchMixin, CuratorImportExportAdmin):
     resource_classes = [ExampleResource]
     form = ExampleAdminForm
     list_display = [
@@ -456,7 +461,7 @@ class ExampleAdmin(CuratorImportExportAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(SafeSearchMixin, admin.ModelAdmin):
     list_display = ["example", "actor", "role"]
     list_filter = ["role"]
     search_fields = ["example__title", "actor__name"]

@@ -7,12 +7,15 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue des alliances")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models import BigAutoField, ForeignKey
 
         from . import search, versions
+        from .collation import register_sqlite_collation
         from .postgres import AnyOf
 
         search.connect_signals()
         versions.connect_signals()
         ForeignKey.register_lookup(AnyOf)
         BigAutoField.register_lookup(AnyOf)
+        connection_created.connect(register_sqlite_collation, dispatch_uid="french-collation")

@@ -12,6 +12,7 @@ from territoires.models import Territory, TerritoryLevel
 
 from . import facets, search
 from .choices import ActorType, ObjectiveFamily, Scale
+from .collation import french_order
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -37,7 +38,7 @@ IN_MEMORY_SORTS = ("pertinence", "recent", "ancien")
 ORDERINGS = {
     "recent": ("-start_year", "-pk"),
     "ancien": ("start_year", "pk"),
-    "titre": ("title", "pk"),
+    "titre": (french_order("title"), "pk"),
 }
 
 
@@ -175,7 +176,7 @@ class ExampleFilterSet(django_filters.FilterSet):
         wanted = Q(level__in=[TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT])
         if SLUG.fullmatch(asked):
             wanted |= Q(slug=asked)
-        return {t.slug: t for t in Territory.objects.filter(wanted).order_by("name")}
+        return {t.slug: t for t in Territory.objects.filter(wanted).order_by(french_order("name"))}
 
     # --- filters ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
+from .collation import french_order
 from .querysets import ActorQuerySet, ExampleQuerySet
 from .text import unique_slug
 from .validators import validate_rna, validate_siren
@@ -92,7 +93,7 @@ class Domain(models.Model):
     class Meta:
         verbose_name = _("domaine")
         verbose_name_plural = _("domaines")
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -118,7 +119,7 @@ class PartnershipType(models.Model):
     class Meta:
         verbose_name = _("type de partenariat")
         verbose_name_plural = _("types de partenariat")
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -151,7 +152,7 @@ class Actor(TimeStampedModel):
     class Meta:
         verbose_name = _("acteur")
         verbose_name_plural = _("acteurs")
-        ordering = ["name"]
+        ordering = [french_order("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["siren"],
@@ -271,7 +272,7 @@ class Example(TimeStampedModel):
     class Meta:
         verbose_name = _("exemple")
         verbose_name_plural = _("exemples")
-        ordering = ["-start_year", "title"]
+        ordering = ["-start_year", french_order("title")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),

@@ -28,7 +28,7 @@ from . import search, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
-from .text import free_slug
+from .text import free_slug, sort_key
 
 # Examples: the columns an import reads, in the order an export writes them.
 REFERENCE = "Référence"
@@ -951,10 +951,10 @@ def _example_chunk(chunk, domains, partnership_types, objectives, ambiguous, lin
             scales.get(scale, ""),
             start_year if start_year is not None else "",
             end_year if end_year is not None else "",
-            join_cell(sorted(domains[d] for d in example_domains[pk])),
+            join_cell(sorted((domains[d] for d in example_domains[pk]), key=sort_key)),
             join_cell(f"ODD {o.number}" for o in chosen if o.family == ObjectiveFamily.ODD),
             join_cell(o.short_name for o in chosen if o.family == ObjectiveFamily.ALLIANCE),
-            join_cell(sorted(partnership_types[t] for t in example_types[pk])),
+            join_cell(sorted((partnership_types[t] for t in example_types[pk]), key=sort_key)),
             join_cell(
                 f"{label_for_actor(name, slug, ambiguous)} ({role})"
                 for name, slug, _type, role in partners[pk]

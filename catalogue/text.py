@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.text import slugify
 
@@ -28,6 +29,17 @@ def fold(text: str) -> str:
     if not text.isascii():  # rarer letters and marks: the general (slower) path
         text = _strip_marks(text)
     return _SPACES.sub(" ", text).strip().lower()
+
+
+@lru_cache(maxsize=32_768)  # the SQLite collation compares the same titles many times
+def sort_key(text: str) -> tuple[str, str, str]:
+    """French alphabetical order: 'Émile' with the E, 'Œuvre' as 'oeuvre', case ignored.
+
+    The folded text decides; ties go to the unaccented spelling, then to the lower-case one,
+    as PostgreSQL's ICU collation "fr-x-icu" does (see catalogue/collation.py).
+    """
+    text = text or ""
+    return fold(text), text.lower(), text.swapcase()
 
 
 def slug_base(text: str, max_length: int) -> str:

@@ -17,10 +17,11 @@ from territoires.models import TerritoryLevel
 
 from . import exports, facets, resources
 from .choices import ActorType, ObjectiveFamily
+from .collation import french_order
 from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
-from .querystrings import query_with
-from .text import fold
+from .querystrings import query_with, redirect_without_empty
+from .text import fold, sort_key
 
 RELATED_EXAMPLES = 4
 
@@ -63,6 +64,9 @@ class ExampleListView(TemplateView):
     """The filtered list: the URL is the permalink of what is shown."""
 
     template_name = "catalogue/example_list.html"
+
+    def get(self, request, *args, **kwargs):
+        return redirect_without_empty(request) or super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
@@ -123,7 +127,9 @@ def territory_choices(filterset, counts):
     territory (EPCI, commune) when one is selected."""
     selected = filterset.form.cleaned_data.get("territoire") if filterset.is_valid() else None
     options = filterset.territory_options.values()
-    regions = sorted((t for t in options if t.level == TerritoryLevel.REGION), key=lambda t: t.name)
+    regions = sorted(
+        (t for t in options if t.level == TerritoryLevel.REGION), key=lambda t: sort_key(t.name)
+    )
     departements = [t for t in options if t.level == TerritoryLevel.DEPARTEMENT]
     groups = []
     for region in regions:
@@ -179,8 +185,15 @@ class ActorListView(ListView):
     context_object_name = "actors"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        return redirect_without_empty(request) or super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        actors = Actor.objects.with_published_examples().with_related().order_by("name", "pk")
+        actors = (
+            Actor.objects.with_published_examples()
+            .with_related()
+            .order_by(french_order("name"), "pk")
+        )
         text = self.request.GET.get("q", "").strip()
         if text:
             actors = actors.filter(Q(name__icontains=text) | Q(slug__contains=slugify(fold(text))))
@@ -282,6 +295,8 @@ class ExampleExportView(View):
     as the page, through the same FilterSet, as a spreadsheet."""
 
     def get(self, request, extension):
+        if redirect := redirect_without_empty(request):
+            return redirect  # the file then names only the filters in force
         filterset = ExampleFilterSet(request.GET)
         if not filterset.is_valid():
             return render(

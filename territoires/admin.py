@@ -1,6 +1,49 @@
 from django.contrib import admin
+from django.db.models import Case, F, Q, Value, When
 
-from .models import Territory
+from catalogue.collation import french_order
+from catalogue.text import fold
+
+from .models import Territory, TerritoryLevel
+
+# Higher levels first when names tie: the région before the département, before communes.
+LEVEL_RANK = Case(
+    *[When(level=level, then=Value(rank)) for rank, level in enumerate(TerritoryLevel.values)],
+    default=Value(len(TerritoryLevel.values)),
+)
+
+
+def search_territories(queryset, search_term):
+    """The territories whose folded name holds every word typed (or whose INSEE code starts
+    with it), best match first: the whole name or code, then the higher level, then the
+    beginning of the name, then the larger population.
+
+    Accents, case and hyphens are ignored ("ile de france" finds Île-de-France) through the
+    indexed `folded_name`. A NUL byte, which PostgreSQL refuses, finds nothing.
+    """
+    if "\x00" in search_term:
+        return queryset.none()
+    words = fold(search_term).split()
+    if not words:
+        return queryset
+    for word in words:
+        queryset = queryset.filter(
+            Q(folded_name__contains=word) | Q(code__startswith=word.upper()) | Q(slug=word)
+        )
+    spaced = " ".join(words)
+    names = {spaced, spaced.replace(" ", "-")}
+    whole = Q(folded_name__in=names) | Q(code=spaced.upper()) | Q(slug=spaced)
+    beginning = Q(folded_name__startswith=spaced) | Q(
+        folded_name__startswith=spaced.replace(" ", "-")
+    )
+    return queryset.order_by(
+        Case(When(whole, then=Value(0)), default=Value(1)),
+        LEVEL_RANK,
+        Case(When(beginning, then=Value(0)), default=Value(1)),
+        F("population").desc(nulls_last=True),
+        french_order("name"),
+        "pk",
+    )
 
 
 @admin.register(Territory)
@@ -15,6 +58,5 @@ class TerritoryAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        # Autocomplete: the larger places first, so "Lille" finds the city before its namesakes.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset.order_by("level", "-population", "name"), may_have_duplicates
+        # Autocompletes keep this order; the change list applies its own.
+        return search_territories(queryset, search_term), False

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.collation import french_order
+
 
 class TerritoryLevel(models.TextChoices):
     PAYS = "pays", _("Pays")
@@ -62,7 +64,7 @@ class Territory(models.Model):
     class Meta:
         verbose_name = _("territoire")
         verbose_name_plural = _("territoires")
-        ordering = ["name"]
+        ordering = [french_order("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["level", "code"],

@@ -73,6 +73,26 @@ def test_actor_page_has_no_serious_accessibility_violation(page, alliance):
     assert overflowing_elements(page) == []
 
 
+def search_box(page, label):
+    """The search field's box, at desktop width then at 320 px: it must be a text line."""
+    field = page.get_by_label(label)
+    assert field.is_visible()
+    return field.bounding_box()
+
+
+def test_actor_list_page_has_no_serious_accessibility_violation(page, alliance):
+    open_page(page, "/acteurs/?q=solidaire")
+    assert page.get_by_role("link", name="Numérique Solidaire SA").is_visible()
+    # The name field was drawn as a 220 × 255 px square (a flex basis in a column layout).
+    box = search_box(page, "Nom de l'acteur")
+    assert box["height"] < 80 and box["width"] > 200, box
+    assert page.get_by_label("Nom de l'acteur").input_value() == "solidaire"
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+    box = search_box(page, "Nom de l'acteur")
+    assert box["height"] < 80 and box["width"] > 200, box
+
+
 def test_admin_login_page_has_no_serious_accessibility_violation(page, reference_data):
     open_page(page, "/admin/login/")
     assert page.get_by_label("Mot de passe").is_visible()

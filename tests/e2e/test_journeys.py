@@ -5,6 +5,7 @@ that the public then finds."""
 import csv
 import io
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -162,7 +163,12 @@ def curator_page(page, settings):
 def pick_in_autocomplete(page, select_id, typed, option):
     """Open the select2 widget of `select_id`, type, and choose the option offered."""
     page.locator(f"#{select_id} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    # Wait for the answer to what was typed: the option may already be in the list opened
+    # before typing, and a click on it would leave that request running during the save.
+    with page.expect_response(
+        lambda response: parse_qs(urlsplit(response.url).query).get("term") == [typed]
+    ):
+        page.locator(".select2-container--open .select2-search__field").fill(typed)
     page.locator(".select2-results__option", has_text=option).first.click()
     assert option in page.locator(f"#{select_id} + .select2").inner_text()
 

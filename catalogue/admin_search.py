@@ -1,0 +1,78 @@
+"""The admin's searches, behind its autocompletes and change lists: accents and case ignored,
+best match first — the whole name, then its beginning, then a word anywhere. (Territories
+rank by level and population as well: territoires/admin.py.)"""
+
+from django.db.models import Case, Q, Value, When
+from django.utils.text import slugify
+
+from .collation import french_order
+from .text import fold
+
+
+def best_first(whole: Q, beginning: Q) -> Case:
+    return Case(When(whole, then=Value(0)), When(beginning, then=Value(1)), default=Value(2))
+
+
+class SafeSearchMixin:
+    """A NUL byte, which PostgreSQL refuses in a query, finds nothing instead of failing."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ReferenceSearchMixin(SafeSearchMixin):
+    """For the small reference tables (a few dozen rows, folded in Python): every word typed
+    must appear in the name as shown or in one of `search_fields`; the whole name or its
+    beginning (as shown, or one of `name_fields`) comes first."""
+
+    name_fields: tuple[str, ...] = ("name",)
+
+    def get_search_results(self, request, queryset, search_term):
+        if "\x00" in search_term:
+            return queryset.none(), False
+        words = fold(search_term).split()
+        if not words:
+            return queryset, False
+        spaced = " ".join(words)
+        whole, beginning, inside = [], [], []
+        for item in queryset.order_by():
+            names = {fold(str(item))} | {fold(str(getattr(item, f))) for f in self.name_fields}
+            texts = names | {fold(str(getattr(item, f))) for f in self.search_fields}
+            if not all(any(word in text for text in texts) for word in words):
+                continue
+            if spaced in names:
+                whole.append(item.pk)
+            elif any(name.startswith(spaced) for name in names):
+                beginning.append(item.pk)
+            else:
+                inside.append(item.pk)
+        ordering = queryset.query.order_by or self.model._meta.ordering
+        found = queryset.filter(pk__in=whole + beginning + inside)
+        return found.order_by(
+            best_first(Q(pk__in=whole), Q(pk__in=beginning)), *ordering, "pk"
+        ), False
+
+
+class ActorSearchMixin(SafeSearchMixin):
+    """Actors (up to 100,000): every word typed in the name, or in the slug that was folded
+    from it (accents and case ignored, index-friendly), or a SIREN or RNA number."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if "\x00" in search_term:
+            return queryset.none(), False
+        words = search_term.split()
+        if not words:
+            return queryset, False
+        for word in words:
+            condition = Q(name__icontains=word) | Q(siren=word) | Q(rna__iexact=word)
+            if folded := slugify(fold(word)):
+                condition |= Q(slug__contains=folded)
+            queryset = queryset.filter(condition)
+        spaced = " ".join(words)
+        whole, beginning = Q(name__iexact=spaced), Q(name__istartswith=spaced)
+        if folded := slugify(fold(spaced)):
+            whole |= Q(slug=folded)
+            beginning |= Q(slug__startswith=folded)
+        return queryset.order_by(best_first(whole, beginning), french_order("name"), "pk"), False
