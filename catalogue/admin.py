@@ -23,7 +23,7 @@ from import_export.results import RowResult
 from territoires.models import Territory, TerritoryLevel
 
 from . import services
-from .admin_search import ActorSearchMixin, ReferenceSearchMixin, SafeSearchMixin
+from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
@@ -373,7 +373,7 @@ class ExampleAdminForm(forms.ModelForm):
 
 
 @admin.register(Example)
-class ExampleAdmin(SafeSearchMixin, CuratorImportExportAdmin):
+class ExampleAdmin(CuratorImportExportAdmin):
     resource_classes = [ExampleResource]
     form = ExampleAdminForm
     list_display = [
@@ -461,7 +461,7 @@ class ExampleAdmin(SafeSearchMixin, CuratorImportExportAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SafeSearchMixin, admin.ModelAdmin):
+class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["example", "actor", "role"]
     list_filter = ["role"]
     search_fields = ["example__title", "actor__name"]

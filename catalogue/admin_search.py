@@ -13,16 +13,7 @@ def best_first(whole: Q, beginning: Q) -> Case:
     return Case(When(whole, then=Value(0)), When(beginning, then=Value(1)), default=Value(2))
 
 
-class SafeSearchMixin:
-    """A NUL byte, which PostgreSQL refuses in a query, finds nothing instead of failing."""
-
-    def get_search_results(self, request, queryset, search_term):
-        if "\x00" in search_term:
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
-
-
-class ReferenceSearchMixin(SafeSearchMixin):
+class ReferenceSearchMixin:
     """For the small reference tables (a few dozen rows, folded in Python): every word typed
     must appear in the name as shown or in one of `search_fields`; the whole name or its
     beginning (as shown, or one of `name_fields`) comes first."""
@@ -30,8 +21,6 @@ class ReferenceSearchMixin(SafeSearchMixin):
     name_fields: tuple[str, ...] = ("name",)
 
     def get_search_results(self, request, queryset, search_term):
-        if "\x00" in search_term:
-            return queryset.none(), False
         words = fold(search_term).split()
         if not words:
             return queryset, False
@@ -55,13 +44,11 @@ class ReferenceSearchMixin(SafeSearchMixin):
         ), False
 
 
-class ActorSearchMixin(SafeSearchMixin):
+class ActorSearchMixin:
     """Actors (up to 100,000): every word typed in the name, or in the slug that was folded
     from it (accents and case ignored, index-friendly), or a SIREN or RNA number."""
 
     def get_search_results(self, request, queryset, search_term):
-        if "\x00" in search_term:
-            return queryset.none(), False
         words = search_term.split()
         if not words:
             return queryset, False
