@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -243,17 +243,21 @@ class ExampleSubsetView(DetailView):
     preview_size = 25
     filter_name = ""
 
-    def examples(self):
-        raise NotImplementedError
-
     def list_query(self):
         return QueryDict.fromkeys([self.filter_name], value=self.filter_value()).urlencode()
 
     def get_context_data(self, **kwargs):
-        examples = self.examples().with_related().order_by("-start_year", "-pk")
+        # The list's own FilterSet: its facet index counts, its order, the same numbers as
+        # the list this page links to.
+        filterset = ExampleFilterSet(QueryDict(self.list_query()))
+        if not filterset.is_valid():
+            raise Http404(filterset.errors)
+        counts = filterset.facet_counts()
+        first = list(filterset.ordered_ids()[: self.preview_size])
         return super().get_context_data(
-            examples=examples[: self.preview_size],
-            example_count=examples.count(),
+            examples=Example.objects.with_related().in_order(first),
+            example_count=counts["total"][""],
+            facet_counts=counts,
             list_url=f"/exemples/?{self.list_query()}",
             list_query=self.list_query(),
             **kwargs,
@@ -269,9 +273,6 @@ class DomainDetailView(ExampleSubsetView):
     def filter_value(self):
         return self.object.slug
 
-    def examples(self):
-        return Example.objects.published().filter(domains=self.object)
-
 
 class OddDetailView(ExampleSubsetView):
     template_name = "catalogue/odd_detail.html"
@@ -285,9 +286,6 @@ class OddDetailView(ExampleSubsetView):
 
     def filter_value(self):
         return self.object.number
-
-    def examples(self):
-        return Example.objects.published().filter(objectives=self.object)
 
 
 class ExampleExportView(View):
