@@ -13,6 +13,7 @@ import threading
 from collections import defaultdict
 
 from django.db import connection
+from django.utils.functional import cached_property
 from pyroaring import BitMap
 
 from . import search, versions
@@ -93,6 +94,16 @@ class FacetIndex:
         for values in self.bitmaps.values():
             for bitmap in values.values():
                 bitmap &= self.all
+
+    @cached_property
+    def public_actors(self) -> list[tuple[int, str]]:
+        """(id, actor type) of the actors of published examples, in French name order: the
+        actor list pages through it (read once per catalogue version, when first asked)."""
+        from .collation import french_order
+        from .models import Actor
+
+        ordered = Actor.objects.public().order_by(french_order("name"), "pk")
+        return list(ordered.values_list("pk", "actor_type"))
 
     def _links(self, facet, through, column, values):
         rows = through.objects.order_by().values_list("example_id", column)

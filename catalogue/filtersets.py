@@ -160,7 +160,7 @@ class ExampleFilterSet(django_filters.FilterSet):
             unknown_message=_("Territoire inconnu : « %(value)s »."),
         )
         self.filters["acteur"].extra.update(
-            lookup=lambda slug: Actor.objects.filter(slug=slug).first(),
+            lookup=lambda slug: Actor.objects.public().filter(slug=slug).first(),
             unknown_message=_("Acteur inconnu : « %(value)s »."),
         )
 
@@ -326,3 +326,19 @@ class ExampleFilterSet(django_filters.FilterSet):
     def facet_counts(self):
         """{facet: {value: count}} plus {"total": {"": n}} (see catalogue.facets)."""
         return facets.facet_counts(self)
+
+
+class ActorFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nom de l'acteur"), max_length=200, required=False)
+    type_acteur = forms.ChoiceField(
+        label=_("Type d'acteur"),
+        choices=[("", _("Tous les types")), *ActorType.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Type d'acteur inconnu : « %(value)s ».")},
+    )
+    page = forms.IntegerField(
+        label=_("Page"),
+        min_value=1,
+        required=False,
+        error_messages={"invalid": _("Saisissez un numéro de page, par exemple 2.")},
+    )

@@ -6,7 +6,14 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from .choices import ExampleStatus
 
 
-class ExampleQuerySet(models.QuerySet):
+class InOrderMixin:
+    def in_order(self, ids):
+        """The rows of these ids, in that order."""
+        found = self.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+class ExampleQuerySet(InOrderMixin, models.QuerySet):
     def published(self):
         """What the public may see."""
         return self.filter(status=ExampleStatus.PUBLIE)
@@ -31,27 +38,30 @@ class ExampleQuerySet(models.QuerySet):
             )
         )
 
-    def in_order(self, ids):
-        """The examples of these ids, in that order."""
-        found = self.in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
-
     def in_territory(self, territory):
         """Examples located in this territory or anywhere below it."""
         return self.filter(territory__in=territory.descendants())
 
 
-class ActorQuerySet(models.QuerySet):
+class ActorQuerySet(InOrderMixin, models.QuerySet):
     def with_related(self):
         return self.select_related("territory")
 
+    def public(self):
+        """Actors of at least one published example: the only ones the public may see (an
+        actor named only in drafts is as unknown as one that does not exist)."""
+        return self.filter(Exists(self._published_partnerships()))
+
     def with_published_examples(self):
-        """Actors of at least one published example, each with `example_count`, the number of
-        those examples (a subquery per listed actor rather than a join over all of them)."""
+        """`public()`, each with `example_count`, the number of those examples (a subquery per
+        listed actor rather than a join over all of them)."""
+        counts = self._published_partnerships().order_by().values("actor").annotate(n=Count("pk"))
+        return self.public().annotate(example_count=Subquery(counts.values("n")))
+
+    @staticmethod
+    def _published_partnerships():
         from .models import Partnership
 
-        published = Partnership.objects.filter(
+        return Partnership.objects.filter(
             actor=OuterRef("pk"), example__status=ExampleStatus.PUBLIE
         )
-        counts = published.order_by().values("actor").annotate(n=Count("pk")).values("n")
-        return self.filter(Exists(published)).annotate(example_count=Subquery(counts))

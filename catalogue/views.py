@@ -9,16 +9,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from territoires.models import TerritoryLevel
 
 from . import exports, facets, resources
-from .choices import ActorType, ObjectiveFamily
-from .collation import french_order
-from .filtersets import ExampleFilterSet
+from .choices import ObjectiveFamily
+from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
 from .text import fold, sort_key
@@ -180,43 +178,47 @@ class ExampleDetailView(DetailView):
         )
 
 
-class ActorListView(ListView):
+class ActorListView(TemplateView):
+    """The actors of published examples, in French name order, found by name and type."""
+
     template_name = "catalogue/actor_list.html"
-    context_object_name = "actors"
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         return redirect_without_empty(request) or super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        actors = (
-            Actor.objects.with_published_examples()
-            .with_related()
-            .order_by(french_order("name"), "pk")
-        )
-        text = self.request.GET.get("q", "").strip()
-        if text:
-            actors = actors.filter(Q(name__icontains=text) | Q(slug__contains=slugify(fold(text))))
-        actor_type = self.request.GET.get("type_acteur")
-        if actor_type in ActorType.values:
-            actors = actors.filter(actor_type=actor_type)
-        return actors
-
     def get_context_data(self, **kwargs):
-        actor_type = self.request.GET.get("type_acteur", "")
-        error = (
-            _("Type d'acteur inconnu : « %(value)s ».") % {"value": actor_type}
-            if actor_type and actor_type not in ActorType.values
-            else ""
+        form = ActorFilterForm(self.request.GET)
+        # A bad value shows its error and no actors, never every actor.
+        ids = self.matching_ids(form.cleaned_data) if form.is_valid() else []
+        paginator = Paginator(ids, self.paginate_by)
+        page = paginator.get_page(form.cleaned_data.get("page") if form.is_valid() else 1)
+        page.object_list = (
+            Actor.objects.with_published_examples().with_related().in_order(list(page.object_list))
         )
         return super().get_context_data(
-            actor_types=ActorType.choices,
-            query=self.request.GET.get("q", ""),
-            selected_type=actor_type,
-            type_error=error,
+            form=form,
+            actors=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=paginator.num_pages > 1,
             query_without_page=query_with(self.request.GET)[1:],
             **kwargs,
         )
+
+    @staticmethod
+    def matching_ids(data):
+        ordered = facets.current_index().public_actors
+        if data.get("type_acteur"):
+            ordered = [(pk, kind) for pk, kind in ordered if kind == data["type_acteur"]]
+        text = data.get("q", "").strip()
+        if not text:
+            return [pk for pk, _kind in ordered]
+        named = Actor.objects.public().filter(
+            Q(name__icontains=text) | Q(slug__contains=slugify(fold(text)))
+        )
+        found = set(named.values_list("pk", flat=True))
+        return [pk for pk, _kind in ordered if pk in found]
 
 
 class ActorDetailView(DetailView):
@@ -224,7 +226,8 @@ class ActorDetailView(DetailView):
     context_object_name = "actor"
 
     def get_queryset(self):
-        return Actor.objects.with_related()
+        # An actor seen only in drafts answers like one that does not exist.
+        return Actor.objects.public().with_related()
 
     def get_context_data(self, **kwargs):
         examples = (
