@@ -68,3 +68,14 @@ def test_actor_list_follows_a_publication(client, actors):
     draft.status = ExampleStatus.PUBLIE
     draft.save()
     assert "Fondation Secrète" in names(client.get("/acteurs/"))
+
+
+def test_only_http_websites_become_links(client, actors):
+    from catalogue.models import Actor
+
+    Actor.objects.filter(pk=actors["public"].pk).update(website="javascript:alert(1)")
+    Actor.objects.filter(pk=actors["company"].pk).update(website="https://elan.example.org")
+    hostile = client.get(actors["public"].get_absolute_url()).content.decode()
+    assert 'href="javascript:' not in hostile and "javascript:alert(1)" in hostile
+    fine = client.get(actors["company"].get_absolute_url()).content.decode()
+    assert 'href="https://elan.example.org"' in fine

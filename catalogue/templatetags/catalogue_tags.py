@@ -16,3 +16,10 @@ def highlight(text, query):
 def replace_query(params, **changes):
     """The current query string with some parameters replaced (None removes them)."""
     return query_with(params, **changes)
+
+
+@register.filter
+def web_link(url):
+    """The URL if it is http(s), else "": a stored `javascript:` address never becomes a link."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
