@@ -74,7 +74,8 @@ bench: bench-public bench-import
 # Import of 10,000 example rows (preview + confirmation) on a throwaway PostgreSQL cluster;
 # figures in docs/benchmarks.md.
 BENCH_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only DJANGO_ALLOWED_HOSTS=localhost \
-	DJANGO_STATIC_MANIFEST=false DJANGO_LOG_LEVEL=WARNING
+	DJANGO_STATIC_MANIFEST=false DJANGO_LOG_LEVEL=WARNING DJANGO_SSL_REDIRECT=false \
+	SITE_URL=http://localhost
 bench-import: install system-deps
 	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
 	  && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) bench_import --rows 10000'
