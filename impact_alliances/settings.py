@@ -106,6 +106,19 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE",
 # A connection kept between requests is tested before reuse: a restarted PostgreSQL costs
 # one reconnection, not one failed request per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default holds a small team's concurrent writes: readers never wait for
+    # the writer (WAL), a writer waits for the lock instead of failing at once (timeout, in
+    # seconds), and a transaction takes the write lock when it begins (IMMEDIATE), because
+    # two transactions that read and then both try to write cannot wait for each other:
+    # SQLite answers "database is locked" at once, whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before any password is checked.
