@@ -1,9 +1,11 @@
 """Settings for Impact Alliances, read from environment variables (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,12 +48,15 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "import_export",
+    "csp",
+    "axes",
     "territoires",
     "catalogue",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,6 +66,8 @@ MIDDLEWARE = [
     "impact_alliances.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a login refused by django-axes into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "impact_alliances.urls"
@@ -97,8 +104,29 @@ if not DATABASES["default"].get("NAME"):
     raise ImproperlyConfigured(f"DATABASE_URL ne nomme pas de base de données. {DATABASE_URL_HELP}")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+# A connection kept between requests is tested before reuse: a restarted PostgreSQL costs
+# one reconnection, not one failed request per worker.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default holds a small team's concurrent writes: readers never wait for
+    # the writer (WAL), a writer waits for the lock instead of failing at once (timeout, in
+    # seconds), and a transaction takes the write lock when it begins (IMMEDIATE), because
+    # two transactions that read and then both try to write cannot wait for each other:
+    # SQLite answers "database is locked" at once, whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,15 +158,66 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+def http_header_key(name: str) -> str:
+    """The request.META key of an HTTP header: X-Forwarded-Proto → HTTP_X_FORWARDED_PROTO."""
+    return "HTTP_" + name.strip().upper().replace("-", "_")
+
+
+# HTTPS: production is served over HTTPS only, behind a reverse proxy that says which
+# scheme the visitor used (see docs/deployment.md). Trust that header only behind a proxy
+# that always sets it; an empty DJANGO_PROXY_SSL_HEADER trusts none.
+PROXY_SSL_HEADER = env.str("DJANGO_PROXY_SSL_HEADER", default="X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (http_header_key(PROXY_SSL_HEADER), "https") if PROXY_SSL_HEADER else None
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is the domain owner's decision, hard to undo; it
+    # is one variable away (DJANGO_HSTS_PRELOAD=true), not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site
+# only, no inline script or style (objective colours are classes in site.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Admin login throttling (django-axes): 5 failures for one username from one address lock
+# that pair for 15 minutes; the lockout answers 429 with Retry-After, in French.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "impact_alliances.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "impact_alliances.security.client_ip"
+# Failures and lockouts are still logged (warnings); no banner at every start.
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy: name the header in which it
+# passes the visitor's address (nginx: proxy_set_header X-Real-IP $remote_addr).
+CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+CLIENT_IP_META_KEY = http_header_key(CLIENT_IP_HEADER) if CLIENT_IP_HEADER else ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "timed": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
@@ -152,6 +231,20 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 EXPORT_MAX_ROWS_SPREADSHEET = env.int("EXPORT_MAX_ROWS_SPREADSHEET", default=20_000)
 EXAMPLES_PER_PAGE = env.int("EXAMPLES_PER_PAGE", default=25)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address written in every export and link sent away: a default would put a
+# development address in production files.
+SITE_URL = env.str("SITE_URL", default="")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL est obligatoire hors mode debug : l'adresse publique du site, écrite "
+            "dans les exports (par exemple https://alliances.example.org)."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL doit être une adresse complète (https://alliances.example.org), "
+        f"pas « {SITE_URL} »."
+    )
 DATA_LICENCE = env.str("DATA_LICENCE", default="Licence Ouverte / Open Licence 2.0 (Etalab)")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

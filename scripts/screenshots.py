@@ -116,6 +116,8 @@ def main():
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "screenshots-only-throwaway-key",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SSL_REDIRECT": "false",
+            "SITE_URL": "http://127.0.0.1",
             "DJANGO_STATIC_MANIFEST": "false",
             "DJANGO_LOG_LEVEL": "WARNING",
         }

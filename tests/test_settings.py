@@ -8,13 +8,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_manage(*args, **env):
+def manage_environment(**env):
+    """This process's environment without the settings it has, plus `env`."""
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "SITE_URL"}
     }
     environment.update(env)
+    return environment
+
+
+def run_manage(*args, **env):
+    environment = manage_environment(**env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -39,8 +45,32 @@ def test_production_mode_requires_allowed_hosts():
     assert "Traceback" not in result.stderr
 
 
-def test_production_mode_starts_with_both():
+def test_production_mode_requires_site_url():
     result = run_manage("check", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SITE_URL est obligatoire hors mode debug" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_site_url_must_be_a_full_address():
+    result = run_manage(
+        "check",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="alliances.example.org",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL doit être une adresse complète" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_mode_starts_with_all_three():
+    result = run_manage(
+        "check",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
+    )
     assert result.returncode == 0, result.stderr
 
 
