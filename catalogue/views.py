@@ -15,14 +15,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from territoires.models import TerritoryLevel
 
-from . import exports, resources
+from . import exports, nearby, resources
 from .choices import ActorType, ObjectiveFamily
 from .filtersets import ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with
 from .text import fold
-
-RELATED_EXAMPLES = 4
 
 
 def healthz(request):
@@ -156,18 +154,9 @@ class ExampleDetailView(DetailView):
         return Example.objects.published().with_related()
 
     def get_context_data(self, **kwargs):
-        example = self.object
-        domain_ids = [d.pk for d in example.domains.all()]
-        related = (
-            Example.objects.published()
-            .with_related()
-            .filter(Q(territory=example.territory) | Q(domains__in=domain_ids))
-            .exclude(pk=example.pk)
-            .distinct()
-            .order_by("-start_year", "-pk")[:RELATED_EXAMPLES]
-        )
+        trail = self.object.territory.trail()
         return super().get_context_data(
-            related_examples=related, ancestors=example.territory.ancestors(), **kwargs
+            nearby_examples=nearby.examples_near(self.object, trail), ancestors=trail, **kwargs
         )
 
 
