@@ -14,14 +14,12 @@ from django.views.generic import DetailView, TemplateView
 
 from territoires.models import TerritoryLevel
 
-from . import exports, facets, resources
+from . import exports, facets, nearby, resources
 from .choices import ObjectiveFamily
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
 from .text import fold, sort_key
-
-RELATED_EXAMPLES = 4
 
 
 def healthz(request):
@@ -163,18 +161,9 @@ class ExampleDetailView(DetailView):
         return Example.objects.published().with_related()
 
     def get_context_data(self, **kwargs):
-        example = self.object
-        domain_ids = [d.pk for d in example.domains.all()]
-        related = (
-            Example.objects.published()
-            .with_related()
-            .filter(Q(territory=example.territory) | Q(domains__in=domain_ids))
-            .exclude(pk=example.pk)
-            .distinct()
-            .order_by("-start_year", "-pk")[:RELATED_EXAMPLES]
-        )
+        trail = self.object.territory.trail()
         return super().get_context_data(
-            related_examples=related, ancestors=example.territory.ancestors(), **kwargs
+            nearby_examples=nearby.examples_near(self.object, trail), ancestors=trail, **kwargs
         )
 
 
@@ -261,6 +250,7 @@ class ExampleSubsetView(DetailView):
             examples=Example.objects.with_related().in_order(first),
             example_count=counts["total"][""],
             facet_counts=counts,
+            filterset=filterset,
             list_url=f"/exemples/?{self.list_query()}",
             list_query=self.list_query(),
             **kwargs,

@@ -1,11 +1,17 @@
 """The French administrative territories of INSEE's Code officiel géographique."""
 
+import re
+from functools import reduce
+from operator import and_
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import PatternLookup, StartsWith
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.collation import french_order
+from catalogue.text import fold
 
 
 class TerritoryLevel(models.TextChoices):
@@ -18,9 +24,96 @@ class TerritoryLevel(models.TextChoices):
 
 # Groupings of communes: their territory is the union of their members.
 GROUPING_LEVELS = (TerritoryLevel.EPCI,)
+# How people abbreviate the words that begin so many French place names.
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
 
 
-class TerritoryManager(models.Manager):
+def search_words(text: str) -> list[str]:
+    """The words of a name or of a query, as the finder compares them: case, accents,
+    hyphens and apostrophes ignored, "st"/"ste" read as "saint"/"sainte"."""
+    words = _NOT_A_LETTER.sub(" ", fold(text)).split()
+    return [ABBREVIATIONS.get(word, word) for word in words]
+
+
+def searchable_names(name: str) -> dict[str, str]:
+    """The derived name fields of a territory, from its name; every write path uses it.
+
+    `search_key` holds the words of the name each preceded and followed by a space, so
+    that "contains ' denis'" matches a word that begins with "denis", anywhere in the name.
+    """
+    return {"folded_name": fold(name), "search_key": f" {' '.join(search_words(name))} "}
+
+
+class PathStartsWith(StartsWith):
+    """`path__startswith` as an index range scan on every database: PostgreSQL's LIKE uses
+    the pattern index, but SQLite's LIKE ignores case and so never uses an index: SQLite gets
+    GLOB, which is case-sensitive like the paths (lower-case letters, digits, "-" and "/")."""
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # The plain value: LIKE's escaping and "%" mean nothing to GLOB.
+        rhs, rhs_params = super(PatternLookup, self).process_rhs(compiler, connection)
+        if self.rhs_is_direct_value():
+            # SQLite uses the index only for a bound pattern, not for an expression.
+            return f"{lhs} GLOB {rhs}", [*lhs_params, f"{rhs_params[0]}*"]
+        return f"{lhs} GLOB ({rhs} || '*')", [*lhs_params, *rhs_params]
+
+
+# What a code typed in the finder names: "59", "2A", "974" a département (never the région
+# that shares its number), "59350", "2A004" a commune, a SIREN an intercommunality.
+CODE_LEVELS = [
+    (re.compile(r"^(\d{2}|2[AB]|97\d)$"), TerritoryLevel.DEPARTEMENT),
+    (re.compile(r"^(\d{5}|2[AB]\d{3})$"), TerritoryLevel.COMMUNE),
+    (re.compile(r"^\d{9}$"), TerritoryLevel.EPCI),
+]
+# The finder's order: the larger territories first, then the more populous.
+LEVEL_RANK = [
+    TerritoryLevel.PAYS,
+    TerritoryLevel.REGION,
+    TerritoryLevel.DEPARTEMENT,
+    TerritoryLevel.EPCI,
+    TerritoryLevel.COMMUNE,
+]
+
+
+def code_level(word: str):
+    """The level whose INSEE code `word` looks like, or None."""
+    return next((level for pattern, level in CODE_LEVELS if pattern.match(word.upper())), None)
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def find(self, text: str):
+        """The territories the finder shows for `text`, ranked.
+
+        Every word of the query must begin a word of the name, in any order ("st denis",
+        "Denis (Saint)"); a code finds its territory ("59", "2A004"); a département code
+        beside words keeps what lies in that département ("saint denis 974").
+        """
+        words = search_words(text)
+        if not words:
+            return self.none()
+        conditions = []
+        for word in words:
+            level = code_level(word)
+            if level == TerritoryLevel.DEPARTEMENT and len(words) > 1:
+                below = f"/{Territory.make_slug(level, word)}/"
+                conditions.append(Q(path__contains=below) | Q(search_key__contains=f" {word} "))
+            elif level is not None:
+                conditions.append(Q(level=level, code=word.upper()))
+            else:
+                conditions.append(Q(search_key__contains=f" {word}"))
+        return self.filter(reduce(and_, conditions)).ranked()
+
+    def ranked(self):
+        """Région > département > intercommunality > commune, then the more populous."""
+        rank = Case(
+            *(When(level=level, then=Value(index)) for index, level in enumerate(LEVEL_RANK))
+        )
+        return self.order_by(rank, F("population").desc(nulls_last=True), "name", "pk")
+
+
+class TerritoryManager(models.Manager.from_queryset(TerritoryQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -40,6 +133,9 @@ class Territory(models.Model):
     folded_name = models.CharField(
         _("nom simplifié"), max_length=200, db_index=True, editable=False
     )
+    # The words of the name for the finder (see `searchable_names`); trigram-indexed on
+    # PostgreSQL, scanned on SQLite (37,000 short strings).
+    search_key = models.CharField(_("clé de recherche"), max_length=220, editable=False)
     slug = models.SlugField(_("identifiant"), max_length=30, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -80,6 +176,11 @@ class Territory(models.Model):
             return f"{self.name} ({self.code[:3] if self.code.startswith('97') else self.code[:2]})"
         return self.name
 
+    def save(self, *args, **kwargs):
+        for field, value in searchable_names(self.name).items():
+            setattr(self, field, value)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         """The public page of this territory and of the examples located in or below it."""
         return reverse("territoires:detail", args=[self.slug])
@@ -93,16 +194,58 @@ class Territory(models.Model):
 
     def descendants(self, include_self=True):
         """This territory and everything below it: the one query every territory filter uses."""
-        below = Q(path__startswith=self.path)
-        if self.level in GROUPING_LEVELS:
-            below |= Q(pk__in=self.members.values("pk"))
-        queryset = Territory.objects.filter(below)
+        queryset = Territory.objects.filter(self.below())
         if not include_self:
             queryset = queryset.exclude(pk=self.pk)
         return queryset
+
+    def below(self):
+        """The condition `descendants()` applies: a path prefix, or for an EPCI (nothing hangs
+        below it in the paths) itself and its members, as a UNION that every database
+        answers from its indexes (an OR with a subquery would scan every territory)."""
+        if self.level in GROUPING_LEVELS:
+            members = Territory.member_of.through.objects.filter(to_territory=self)
+            itself = Territory.objects.filter(pk=self.pk).order_by().values("pk")
+            return Q(pk__in=members.values("from_territory").union(itself, all=True))
+        return Q(path__startswith=self.path)
 
     def ancestors(self):
         """From the pays down to the parent, for breadcrumbs (one query)."""
         slugs = self.path.strip("/").split("/")[:-1]
         by_slug = {t.slug: t for t in Territory.objects.filter(slug__in=slugs)}
         return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+    def trail(self):
+        """What a visitor walks through down to this territory, in one query: pays, région,
+        département and, for a commune, its intercommunality (the smallest when it has
+        several, like an EPT inside the Métropole du Grand Paris)."""
+        slugs = self.path.strip("/").split("/")[:-1]
+        above = Territory.objects.filter(slug__in=slugs).order_by()
+        if self.level == TerritoryLevel.COMMUNE:
+            above = above.union(self.member_of.order_by(), all=True)
+        found = list(above)
+        by_slug = {t.slug: t for t in found}
+        groupings = sorted(
+            (t for t in found if t.level in GROUPING_LEVELS),
+            key=lambda t: (t.population is None, t.population, t.pk),
+        )
+        return [by_slug[slug] for slug in slugs if slug in by_slug] + groupings[:1]
+
+    def subdivisions(self):
+        """The territories a visitor walks down to: the régions of the pays, the départements
+        of a région, the intercommunalities of a département, the communes of an
+        intercommunality (a commune has none)."""
+        if self.level == TerritoryLevel.COMMUNE:
+            return Territory.objects.none()
+        if self.level in GROUPING_LEVELS:
+            return self.members.filter(level=TerritoryLevel.COMMUNE).order_by("name", "pk")
+        children = self.children.all()
+        if self.level == TerritoryLevel.DEPARTEMENT:
+            return children.filter(level=TerritoryLevel.EPCI).order_by("name", "pk")
+        if self.level == TerritoryLevel.REGION:
+            return children.order_by("code")
+        return children.order_by("name", "pk")
+
+
+# Every `path__startswith` (descendants, the nearby examples…) becomes index-friendly.
+Territory._meta.get_field("path").register_lookup(PathStartsWith)

@@ -79,3 +79,12 @@ def test_only_http_websites_become_links(client, actors):
     assert 'href="javascript:' not in hostile and "javascript:alert(1)" in hostile
     fine = client.get(actors["company"].get_absolute_url()).content.decode()
     assert 'href="https://elan.example.org"' in fine
+
+
+def test_only_http_example_websites_become_links(client):
+    from catalogue.models import Example
+
+    example = ExampleFactory(title="Verger")
+    Example.objects.filter(pk=example.pk).update(website="javascript:alert(1)")
+    html = client.get(example.get_absolute_url()).content.decode()
+    assert 'href="javascript:' not in html and "javascript:alert(1)" in html

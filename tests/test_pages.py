@@ -155,7 +155,7 @@ def test_territory_page_counts_examples_below_it(client):
     response = client.get("/territoires/departement-59/")
     assert response.context["example_count"] == 2
     assert ("Association", 1) in response.context["counts_by_type"]
-    assert [(d.slug, d.n) for d in response.context["counts_by_domain"]] == [("sante", 1)]
+    assert [(d.slug, n) for d, n in response.context["counts_by_domain"]] == [("sante", 1)]
     assert client.get("/territoires/region-99/").status_code == 404
 
 

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalogue.text import fold
-from territoires.models import Territory, TerritoryLevel
+from territoires.models import Territory, TerritoryLevel, searchable_names
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "territories.csv.gz"
 # Parents before children, so that each level finds its parent's path.
@@ -21,7 +20,16 @@ LEVEL_ORDER = [
     TerritoryLevel.EPCI,
     TerritoryLevel.COMMUNE,
 ]
-UPDATED_FIELDS = ["level", "code", "name", "folded_name", "parent", "path", "population"]
+UPDATED_FIELDS = [
+    "level",
+    "code",
+    "name",
+    "folded_name",
+    "search_key",
+    "parent",
+    "path",
+    "population",
+]
 
 
 class Command(BaseCommand):
@@ -63,7 +71,7 @@ class Command(BaseCommand):
                     level=level,
                     code=row["code"],
                     name=row["name"],
-                    folded_name=fold(row["name"]),
+                    **searchable_names(row["name"]),
                     slug=slug,
                     parent_id=parent_ids.get(parent),
                     path=f"{parent_paths.get(parent, '/')}{slug}/",
