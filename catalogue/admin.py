@@ -22,7 +22,7 @@ from import_export.results import RowResult
 
 from territoires.models import Territory, TerritoryLevel
 
-from . import services
+from . import locking, services
 from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .collation import french_order
@@ -33,35 +33,81 @@ from .spreadsheets import FORMAT_BY_EXTENSION, FORMATS, SpreadsheetError, check_
 REVERIFY_AFTER = timedelta(days=730)
 
 
-# Reference data: administrators edit it; curators only read it (autocomplete needs that).
+class ActingUserMixin:
+    """Writes that reach examples through a relation (a partnership, a reference row deleted)
+    name the person who made them as the examples' last editor (catalogue.locking)."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with locking.acting_as(request.user):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with locking.acting_as(request.user):
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with locking.acting_as(request.user):
+            return super().changelist_view(request, *args, **kwargs)
 
 
-@admin.register(Objective)
-class ObjectiveAdmin(ReferenceSearchMixin, admin.ModelAdmin):
-    list_display = ["__str__", "family", "number", "color"]
-    list_filter = ["family"]
-    search_fields = ["name", "short_name", "number"]
-    name_fields = ("short_name", "number")
+# Filters: a value a filter does not offer (typed or edited in the address) is named in a
+# French message and lists nothing — never a 500, an empty list in silence or a bare "?e=1".
 
 
-@admin.register(Domain)
-class DomainAdmin(ReferenceSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+def refuse_unknown_value(request, title, value):
+    messages.error(
+        request,
+        _(
+            "Filtre « %(filter)s » : la valeur « %(value)s » n'existe pas. Aucun résultat "
+            "n'est affiché : choisissez une valeur dans la liste des filtres."
+        )
+        % {"filter": title, "value": value[:100]},
+    )
 
 
-@admin.register(PartnershipType)
-class PartnershipTypeAdmin(ReferenceSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+class CheckedListFilter(admin.SimpleListFilter):
+    """A filter of our own: its value must be one of its lookups before `filter` runs."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {str(key) for key, _label in self.lookup_choices}:
+            refuse_unknown_value(request, self.title, value)
+            return queryset.none()
+        return self.filter(queryset, value)
+
+    def filter(self, queryset, value):
+        raise NotImplementedError
 
 
-# Filters.
+class CheckedChoicesFilter(admin.ChoicesFieldListFilter):
+    """Django's filter on a field with choices (status, scale, actor type, role)."""
+
+    def known_values(self):
+        return {str(value) for value, _label in self.field.flatchoices if value is not None}
+
+    def queryset(self, request, queryset):
+        unknown = [v for v in self.lookup_val or [] if v not in self.known_values()]
+        if unknown:
+            refuse_unknown_value(request, self.title, unknown[0])
+            return queryset.none()
+        return super().queryset(request, queryset)
 
 
-class RegionFilter(admin.SimpleListFilter):
+class CheckedRelatedFilter(admin.RelatedFieldListFilter):
+    """Django's filter on a related list (domains, partnership types)."""
+
+    def queryset(self, request, queryset):
+        known = {str(pk) for pk, _label in self.lookup_choices}
+        unknown = [v for v in self.lookup_val or [] if v not in known]
+        if unknown:
+            refuse_unknown_value(request, self.title, unknown[0])
+            return queryset.none()
+        return super().queryset(request, queryset)
+
+
+class RegionFilter(CheckedListFilter):
     title = _("région")
     parameter_name = "region"
     territory_field = "territory"
@@ -72,44 +118,36 @@ class RegionFilter(admin.SimpleListFilter):
         )
         return [(r.slug, r.name) for r in regions]
 
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        region = Territory.objects.filter(slug=self.value()).first()
-        if region is None:
-            return queryset.none()
+    def filter(self, queryset, value):
+        region = Territory.objects.get(slug=value)
         return queryset.filter(**{f"{self.territory_field}__in": region.descendants()})
 
 
-class ActorTypeFilter(admin.SimpleListFilter):
+class ActorTypeFilter(CheckedListFilter):
     title = _("type d'acteur partenaire")
     parameter_name = "type_acteur"
 
     def lookups(self, request, model_admin):
         return ActorType.choices
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(partners__actor_type=self.value()).distinct()
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(partners__actor_type=value).distinct()
 
 
-class OddFilter(admin.SimpleListFilter):
+class OddFilter(CheckedListFilter):
     title = _("ODD")
     parameter_name = "odd"
 
     def lookups(self, request, model_admin):
         return [(o.number, str(o)) for o in Objective.objects.filter(family=ObjectiveFamily.ODD)]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                objectives__family=ObjectiveFamily.ODD, objectives__number=self.value()
-            ).distinct()
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(
+            objectives__family=ObjectiveFamily.ODD, objectives__number=value
+        ).distinct()
 
 
-class ToReverifyFilter(admin.SimpleListFilter):
+class ToReverifyFilter(CheckedListFilter):
     title = _("à revérifier")
     parameter_name = "a_reverifier"
 
@@ -119,15 +157,36 @@ class ToReverifyFilter(admin.SimpleListFilter):
             ("non", _("Non")),
         ]
 
-    def queryset(self, request, queryset):
+    def filter(self, queryset, value):
         stale = Q(verified_on__isnull=True) | Q(
             verified_on__lt=timezone.localdate() - REVERIFY_AFTER
         )
-        if self.value() == "oui":
-            return queryset.filter(stale)
-        if self.value() == "non":
-            return queryset.exclude(stale)
-        return queryset
+        return queryset.filter(stale) if value == "oui" else queryset.exclude(stale)
+
+
+# Reference data: administrators edit it; curators only read it (autocomplete needs that).
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
+    list_display = ["__str__", "family", "number", "color"]
+    list_filter = [("family", CheckedChoicesFilter)]
+    search_fields = ["name", "short_name", "number"]
+    name_fields = ("short_name", "number")
+
+
+@admin.register(Domain)
+class DomainAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PartnershipType)
+class PartnershipTypeAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 # Import and export, shared by the examples and the actors.
@@ -299,7 +358,7 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
 class ActorAdmin(ActorSearchMixin, CuratorImportExportAdmin):
     resource_classes = [ActorResource]
     list_display = ["name", "actor_type", "territory", "siren", "rna", "example_count"]
-    list_filter = ["actor_type", RegionFilter]
+    list_filter = [("actor_type", CheckedChoicesFilter), RegionFilter]
     search_fields = ["name", "slug", "siren", "rna"]
     list_select_related = ["territory"]
     autocomplete_fields = ["territory"]
@@ -382,8 +441,10 @@ class ExampleAdmin(CuratorImportExportAdmin):
     ]  # fmt: skip
     list_display_links = ["reference", "title"]
     list_filter = [
-        "status", RegionFilter, ActorTypeFilter, "domains", OddFilter, "partnership_types",
-        ToReverifyFilter, "scale",
+        ("status", CheckedChoicesFilter), RegionFilter, ActorTypeFilter,
+        ("domains", CheckedRelatedFilter), OddFilter,
+        ("partnership_types", CheckedRelatedFilter), ToReverifyFilter,
+        ("scale", CheckedChoicesFilter),
     ]  # fmt: skip
     search_fields = ["reference", "title", "summary", "territory__name", "partners__name"]
     list_select_related = ["territory", "updated_by"]
@@ -434,6 +495,11 @@ class ExampleAdmin(CuratorImportExportAdmin):
             expected_version=form.cleaned_data.get("opened_version"),
         )
 
+    def save_related(self, request, form, formsets, change):
+        # save_model advanced the version once for the whole form, its lists and partners.
+        with locking.already_stamped([form.instance.pk]):
+            super().save_related(request, form, formsets, change)
+
     def _change(self, request, queryset, **kwargs):
         count = kwargs.pop("service")(examples=queryset, user=request.user, **kwargs)
         self.message_user(
@@ -461,9 +527,9 @@ class ExampleAdmin(CuratorImportExportAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ActingUserMixin, admin.ModelAdmin):
     list_display = ["example", "actor", "role"]
-    list_filter = ["role"]
+    list_filter = [("role", CheckedChoicesFilter)]
     search_fields = ["example__title", "actor__name"]
     list_select_related = ["example", "actor"]
     autocomplete_fields = ["example", "actor"]

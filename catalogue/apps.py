@@ -10,12 +10,13 @@ class CatalogueConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models import BigAutoField, ForeignKey
 
-        from . import search, versions
+        from . import locking, search, versions
         from .collation import register_sqlite_collation
         from .postgres import AnyOf
 
         search.connect_signals()
         versions.connect_signals()
+        locking.connect_signals()
         ForeignKey.register_lookup(AnyOf)
         BigAutoField.register_lookup(AnyOf)
         connection_created.connect(register_sqlite_collation, dispatch_uid="french-collation")

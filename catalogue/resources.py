@@ -24,7 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import RowResult
 
-from . import search, services
+from . import locking, search, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
@@ -489,7 +489,9 @@ class SheetResource(resources.ModelResource):
         if self.defer_relations:
             self.pending.append((instance, relations, is_new))
         else:
-            services.set_relations(items=[(instance, relations)], replace=not is_new)
+            # The row's save advanced the example's version already (stamp_example).
+            with locking.already_stamped([instance.pk]):
+                services.set_relations(items=[(instance, relations)], replace=not is_new)
 
     def after_import_row(self, row, row_result, **kwargs):
         number = kwargs.get("row_number")
@@ -504,8 +506,9 @@ class SheetResource(resources.ModelResource):
         if self.pending and not result.has_errors() and not result.has_validation_errors():
             created = [(e, r) for e, r, new in self.pending if new]
             updated = [(e, r) for e, r, new in self.pending if not new]
-            services.set_relations(items=created, replace=False)
-            services.set_relations(items=updated, replace=True)
+            with locking.already_stamped(e.pk for e, _r, _new in self.pending):
+                services.set_relations(items=created, replace=False)
+                services.set_relations(items=updated, replace=True)
         self.pending = []
         super().after_import(dataset, result, **kwargs)
         if not self._is_dry_run(kwargs) and not result.has_errors():

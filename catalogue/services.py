@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import locking
 from .choices import ExampleStatus, ObjectiveFamily
 from .models import REFERENCE_PREFIX, Example, Partnership
 
@@ -23,16 +24,26 @@ STATUS_MESSAGES = {
     ExampleStatus.ARCHIVE: "Archivé",
 }
 STALE_CODE = "stale"
+UNVERSIONED_CODE = "unversioned"
 
 
 def check_version(*, example: Example, expected: int | None) -> None:
     """Refuse a save based on an outdated copy of `example` (two curators, one example).
 
     The row is locked until the end of the transaction, so the check and the save that
-    follows cannot be overtaken by another save.
+    follows cannot be overtaken by another save. A change that does not say which version
+    it was made on is refused too: it could not be told from a stale one.
     """
-    if example.pk is None or expected is None:
+    if example.pk is None:
         return
+    if expected is None:
+        raise ValidationError(
+            _(
+                "Ce formulaire ne dit pas sur quelle version de l'exemple il a été ouvert : "
+                "rien n'a été enregistré. Rechargez la page, puis refaites vos modifications."
+            ),
+            code=UNVERSIONED_CODE,
+        )
     current = (
         Example.objects.select_for_update(of=("self",))
         .filter(pk=example.pk)
@@ -148,11 +159,13 @@ def set_relations(
     `items` pairs an example with the relations its spreadsheet row gives: any of `domains`,
     `odd`, `alliance`, `partnership_types` (lists of rows) and `partners` ([(actor, role)]).
     A key that is absent leaves that relation alone; with `replace`, the ones present replace
-    what the example had.
+    what the example had. Bulk writes send no signal: the examples' versions are advanced
+    here (unless the caller stamped them already, see `locking.already_stamped`).
     """
     if not items:
         return
     with transaction.atomic():
+        locking.bump_examples(e.pk for e, _relations in items)
         through = {
             "domains": (Example.domains.through, "domain_id"),
             "partnership_types": (Example.partnership_types.through, "partnershiptype_id"),

@@ -58,6 +58,12 @@ class ExampleFactory(DjangoModelFactory):
         if extracted:
             self.partnership_types.set(PartnershipType.objects.filter(slug__in=extracted))
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Partners and lists added after the save advanced the version (catalogue.locking).
+        if create:
+            instance.version = Example.objects.values_list("version", flat=True).get(pk=instance.pk)
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:
