@@ -13,6 +13,8 @@ import threading
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Aggregate, Count, TextField
+from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from pyroaring import BitMap
 
@@ -31,8 +33,6 @@ FACET_FILTERS = {
     "region": "territoire",
     "departement": "territoire",
 }
-# Territory paths are "/pays-fr/region-32/departement-59/…".
-REGION_DEPTH, DEPARTEMENT_DEPTH = 2, 3
 
 _lock = threading.Lock()
 _index = {"version": None, "value": None}
@@ -44,56 +44,61 @@ class FacetIndex:
     def __init__(self):
         from .models import Domain, Example, Objective, Partnership, PartnershipType
 
-        self.bitmaps = defaultdict(lambda: defaultdict(BitMap))
+        self.bitmaps = defaultdict(dict)
         published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
-        self.all = BitMap(published.values_list("pk", flat=True))
+        # Each facet is one grouped query: the database gathers the ids of each value, so
+        # Python never walks a million link rows (2 s at 100,000 examples, now a fraction).
         self.years = {}
-        territories = set()
-        rows = published.values_list("pk", "territory__path", "scale", "start_year", "territory")
-        for pk, path, scale, year, territory_id in rows.iterator(chunk_size=20_000):
-            self.years[pk] = year
-            territories.add(territory_id)
-            parts = path.strip("/").split("/")
-            if len(parts) >= REGION_DEPTH:
-                self.bitmaps["region"][parts[REGION_DEPTH - 1]].add(pk)
-            if len(parts) >= DEPARTEMENT_DEPTH:
-                self.bitmaps["departement"][parts[DEPARTEMENT_DEPTH - 1]].add(pk)
-            if scale:
-                self.bitmaps["echelle"][scale].add(pk)
+        for year, ids in _grouped(published, "start_year", "pk"):
+            self.years.update(dict.fromkeys(ids, year))
+        self.all = BitMap(self.years)
+        for scale, ids in _grouped(published.exclude(scale=""), "scale", "pk"):
+            self.bitmaps["echelle"][scale] = BitMap(ids)
+        # Territory paths are "/pays-fr/region-32/departement-59/…": fixed offsets.
+        for facet, (start, length) in (("region", (10, 9)), ("departement", (20, 15))):
+            places = published.annotate(place=Substr("territory__path", start, length))
+            for place, ids in _grouped(places, "place", "pk"):
+                if place and place.startswith(facet):
+                    self.bitmaps[facet][place.rstrip("/")] = BitMap(ids)
 
-        domains = dict(Domain.objects.values_list("pk", "slug"))
-        self._links("domaine", Example.domains.through, "domain_id", domains)
-        kinds = dict(PartnershipType.objects.values_list("pk", "slug"))
-        self._links(
-            "type_partenariat", Example.partnership_types.through, "partnershiptype_id", kinds
+        # Link tables are read whole (no join back to the examples); drafts are masked out.
+        relations = (
+            (
+                "domaine",
+                Example.domains.through,
+                "domain",
+                Domain.objects.values_list("pk", "slug"),
+            ),
+            (
+                "type_partenariat",
+                Example.partnership_types.through,
+                "partnershiptype",
+                PartnershipType.objects.values_list("pk", "slug"),
+            ),
         )
-        objectives = {}
-        for pk, family, number in Objective.objects.values_list("pk", "family", "number"):
-            objectives[pk] = ("odd" if family == "odd" else "objectif", str(number))
-        rows = Example.objectives.through.objects.order_by().values_list(
-            "example_id", "objective_id"
-        )
-        for example_id, objective_id in rows.iterator(chunk_size=20_000):
+        for facet, through, column, names in relations:
+            names = dict(names)
+            links = through.objects.order_by()
+            for value_id, ids in _grouped(links, column, "example"):
+                self.bitmaps[facet][names[value_id]] = BitMap(ids) & self.all
+        objectives = {
+            pk: ("odd" if family == "odd" else "objectif", str(number))
+            for pk, family, number in Objective.objects.values_list("pk", "family", "number")
+        }
+        links = Example.objectives.through.objects.order_by()
+        for objective_id, ids in _grouped(links, "objective", "example"):
             facet, value = objectives[objective_id]
-            self.bitmaps[facet][value].add(example_id)
-        partners = Partnership.objects.order_by().values_list(
-            "example_id", "actor_id", "actor__actor_type"
-        )
-        actors = set()
-        for example_id, actor_id, actor_type in partners.iterator(chunk_size=20_000):
-            self.bitmaps["type_acteur"][actor_type].add(example_id)
-            if example_id in self.all:
-                actors.add(actor_id)
+            self.bitmaps[facet][value] = BitMap(ids) & self.all
+        partners = Partnership.objects.order_by()
+        for actor_type, ids in _grouped(partners, "actor__actor_type", "example"):
+            self.bitmaps["type_acteur"][actor_type] = BitMap(ids) & self.all
+        public_partners = partners.filter(example__status=ExampleStatus.PUBLIE)
         # The home page's key figures.
         self.figures = {
             "examples": len(self.all),
-            "actors": len(actors),
-            "territories": len(territories),
+            **public_partners.aggregate(actors=Count("actor", distinct=True)),
+            **published.aggregate(territories=Count("territory", distinct=True)),
         }
-        # Drafts were read through the link tables: keep the published examples only.
-        for values in self.bitmaps.values():
-            for bitmap in values.values():
-                bitmap &= self.all
 
     @cached_property
     def public_actors(self) -> list[tuple[int, str]]:
@@ -104,11 +109,6 @@ class FacetIndex:
 
         ordered = Actor.objects.public().order_by(french_order("name"), "pk")
         return list(ordered.values_list("pk", "actor_type"))
-
-    def _links(self, facet, through, column, values):
-        rows = through.objects.order_by().values_list("example_id", column)
-        for example_id, value_id in rows.iterator(chunk_size=20_000):
-            self.bitmaps[facet][values[value_id]].add(example_id)
 
     def any_of(self, facet, values) -> BitMap:
         return BitMap.union(BitMap(), *(self.bitmaps[facet].get(v, BitMap()) for v in values))
@@ -196,3 +196,25 @@ def _raw_rows(queryset):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+class _GroupConcat(Aggregate):
+    """SQLite's group_concat: the ids of a group as "1,2,3"."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+
+def _grouped(queryset, key, value):
+    """[(key, [ids…])] of `queryset` grouped by `key`: ArrayAgg on PostgreSQL, group_concat
+    on SQLite; the database gathers the ids of each group."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        rows = queryset.values(key).annotate(ids=ArrayAgg(value))
+        return _raw_rows(rows.values_list(key, "ids"))
+    rows = queryset.values(key).annotate(ids=_GroupConcat(value))
+    return [
+        (group, [int(pk) for pk in ids.split(",")])
+        for group, ids in _raw_rows(rows.values_list(key, "ids"))
+    ]
