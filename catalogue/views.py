@@ -76,7 +76,7 @@ class ExampleListView(TemplateView):
         paginator.count = counts.get("total", {}).get("", 0) if valid else 0
         page_number = filterset.form.cleaned_data.get("page") if valid else 1
         page = paginator.get_page(page_number or 1)
-        page.object_list = Example.objects.with_related().in_order(list(page.object_list))
+        page.object_list = Example.objects.for_cards().in_order(list(page.object_list))
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,
@@ -247,7 +247,7 @@ class ExampleSubsetView(DetailView):
         counts = filterset.facet_counts()
         first = list(filterset.ordered_ids()[: self.preview_size])
         return super().get_context_data(
-            examples=Example.objects.with_related().in_order(first),
+            examples=Example.objects.for_cards().in_order(first),
             example_count=counts["total"][""],
             facet_counts=counts,
             filterset=filterset,

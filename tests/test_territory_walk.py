@@ -167,16 +167,16 @@ def test_territory_with_enough_examples_does_not_point_elsewhere(client):
     ("slug", "queries"),
     [
         # territory, catalogue version, the list's 4 reference lists, breadcrumb, page of
-        # examples + 4 prefetches, subdivisions, their counts (the counts by type and by
-        # domain come from the facet index).
-        ("region-32", 14),
-        ("departement-59", 14),
+        # examples + 2 prefetches (objectives, partners), subdivisions, their counts (the
+        # counts by type and by domain come from the facet index).
+        ("region-32", 12),
+        ("departement-59", 12),
         # An EPCI's examples are found through its member communes: their ids.
-        ("epci-200093201", 15),
+        ("epci-200093201", 13),
         # A commune: its ids; with few examples it adds nearby look-ups (one per place until
         # enough are found), examples of partners based here, one load of both + 2
         # prefetches.
-        ("commune-59512", 19),
+        ("commune-59512", 17),
     ],
 )
 def test_territory_page_query_count(client, django_assert_num_queries, slug, queries):
