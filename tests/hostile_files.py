@@ -8,6 +8,7 @@ import page. docs/reliability.md (« Fichiers hostiles ») lists them.
 """
 
 import io
+import random
 import re
 import struct
 import zipfile
@@ -167,7 +168,8 @@ def xlsx_zip_bomb():
 
 def xlsx_under_ratio_over_absolute():
     # Like the 9.9 MB XLSX that unpacked to 902 MB: its ratio (about 40) passes the old rule.
-    data = with_members(xlsx(), xl__media__padding_DOT_bin=PNG * (5 * MB // len(PNG)))
+    noise = random.Random(0).randbytes(5 * MB)  # incompressible: 5 MB in the file too
+    data = with_members(xlsx(), xl__media__padding_DOT_bin=noise)
     return declare_size(data, "xl/media/padding.bin", 210 * MB)
 
 
