@@ -342,6 +342,38 @@ def open_zip(data: bytes, kind: str, required: tuple[str, ...] = ()) -> zipfile.
     return archive
 
 
+SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def check_shared_strings(archive: zipfile.ZipFile) -> None:
+    """openpyxl loads every shared string before the first row: more distinct strings than
+    the cells a file may hold (headers included) is refused first, counted in the inflated
+    bytes without keeping them."""
+    name = "xl/sharedStrings.xml"
+    if name not in archive.namelist():
+        return
+    limit = settings.IMPORT_MAX_CELLS + settings.IMPORT_MAX_COLUMNS
+    count, tail = 0, b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1024 * 1024):
+            text = tail + chunk
+            # A match starting in the last 64 bytes is counted with the next chunk.
+            cut = max(0, len(text) - 64)
+            count += sum(1 for match in SHARED_STRING.finditer(text) if match.start() < cut)
+            tail = text[cut:]
+            if count > limit:
+                break
+    count += len(SHARED_STRING.findall(tail))
+    if count > limit:
+        raise SpreadsheetError(
+            _(
+                "Ce classeur contient plus de %(limit)s textes partagés, plus que de cellules "
+                "permises : il est refusé par précaution."
+            )
+            % {"limit": limit}
+        )
+
+
 def xlsx_rows(book, sheet):
     """(line, {column: value}) for each row the sheet stores, and nothing else.
 
@@ -378,6 +410,15 @@ def read_xlsx(data: bytes) -> tablib.Dataset:
                     "sans macros."
                 )
             )
+        try:
+            check_shared_strings(archive)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise SpreadsheetError(
+                _(
+                    "Ce classeur XLSX est corrompu : un fichier interne ne correspond pas à "
+                    "la taille ou à la somme de contrôle que déclare l'archive."
+                )
+            ) from error
     collector = RowCollector()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

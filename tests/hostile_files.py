@@ -193,6 +193,12 @@ def xlsx_million_rows():
     return replace_member(xlsx(), sheet, content.encode())
 
 
+def xlsx_many_shared_strings():
+    # 1,000,101 shared strings (18 MB unpacked, well under every size rule).
+    strings = b"<si><t>a</t></si>" * 1_000_101
+    return xlsx_with_shared_strings(SST_ROOT.replace(b"<si><t>BOMB</t></si>", strings))
+
+
 def xlsx_billionth_row():
     # Beyond Excel's 1,048,576 lines, which openpyxl does not check.
     return (
@@ -400,6 +406,8 @@ CORPUS = [
     # XLSX content.
     HostileFile("xlsx-million-de-lignes", "million.xlsx", xlsx_million_rows,
                 "plus de 20000 lignes"),
+    HostileFile("xlsx-million-de-textes-partages", "textes.xlsx", xlsx_many_shared_strings,
+                "plus de 1000100 textes partagés"),
     HostileFile("xlsx-ligne-un-milliard", "milliard.xlsx", xlsx_billionth_row,
                 "plus de 20000 lignes"),
     HostileFile("xlsx-colonne-xfd", "loin.xlsx", xlsx_far_column,

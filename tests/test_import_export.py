@@ -20,7 +20,14 @@ from catalogue.resources import (
     neutralise_formula,
     problems,
 )
-from catalogue.spreadsheets import CSV, ODS, XLSX, SpreadsheetError, read_dataset
+from catalogue.spreadsheets import (
+    CSV,
+    ODS,
+    XLSX,
+    SpreadsheetError,
+    check_shared_strings,
+    read_dataset,
+)
 from catalogue.validators import luhn_is_valid
 
 from .factories import ActorFactory, ExampleFactory, UserFactory
@@ -419,3 +426,14 @@ def test_reader_limits_come_from_the_settings(settings):
     settings.IMPORT_MAX_UNPACKED_SIZE = 1024 * 1024
     with pytest.raises(SpreadsheetError, match=r"plus de 1 Mo \(« content.xml » seul : 2 Mo\)"):
         read_dataset(zip_bytes({"content.xml": b"0" * (2 * 1024 * 1024)}), "ods")
+
+
+def test_shared_strings_are_counted_exactly_across_chunks(settings):
+    # 150,000 strings: 2.6 MB, read in 1 MB chunks whose edges cut through <si> tags.
+    strings = b"<sst>" + b"<si><t>abc</t></si>" * 150_000 + b"</sst>"
+    archive = zipfile.ZipFile(io.BytesIO(zip_bytes({"xl/sharedStrings.xml": strings})))
+    settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_CELLS = 100, 150_000 - 100
+    check_shared_strings(archive)
+    settings.IMPORT_MAX_CELLS -= 1
+    with pytest.raises(SpreadsheetError, match="plus de 149999 textes partagés"):
+        check_shared_strings(archive)
