@@ -9,7 +9,7 @@ and `neutralise_formula()`.
 
 import re
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import tablib
@@ -316,7 +316,8 @@ class SheetResource(resources.ModelResource):
                     "known": ", ".join(self.import_columns),
                 }
             )
-        repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+        # Counted in one pass: headers.count() for each header was quadratic in the width.
+        repeated = sorted(h for h, n in Counter(headers).items() if h and n > 1)
         if repeated:
             problems_.append(
                 _("Colonne(s) en double : %(columns)s.") % {"columns": ", ".join(repeated)}

@@ -1,11 +1,17 @@
 """Reading and writing spreadsheet files safely: the CSV, XLSX and ODS formats of the catalogue.
 
-Every reader refuses a file before it can exhaust memory: size cap, row cap, ZIP members
-checked before they are inflated, XML parsed with defusedxml (no DTD, no entity expansion).
+Every reader refuses a file before it can exhaust time or memory, as early as it can: size
+cap; ZIP directory (member count, names, declared unpacked size per member and in total)
+read before anything is inflated; header width counted on the first line; row, cell and
+cell-length caps while rows are read; XML parsed with defusedxml (no DTD, no entity
+expansion). Each refusal is a SpreadsheetError whose French message names the limit.
 """
 
 import csv
 import io
+import posixpath
+import re
+import struct
 import zipfile
 
 import tablib
@@ -19,6 +25,9 @@ from import_export.formats import base_formats
 MAX_UNPACKED_RATIO = 100
 MAX_UNPACKED_FLOOR = 50 * 1024 * 1024
 CSV_DELIMITERS = (";", ",", "\t")
+# C0 controls other than tab, line feed and carriage return: no spreadsheet cell holds them
+# on purpose, the database (NUL) and XLSX writers (all of them) refuse them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class SpreadsheetError(ValueError):
@@ -29,12 +38,25 @@ def max_rows() -> int:
     return settings.IMPORT_MAX_ROWS
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",").replace(",0", "")
+
+
+def check_columns(count: int) -> None:
+    limit = settings.IMPORT_MAX_COLUMNS
+    if count > limit:
+        raise SpreadsheetError(
+            _("La ligne d'en-têtes compte %(count)s colonnes ; la limite est de %(limit)s.")
+            % {"count": count, "limit": limit}
+        )
+
+
 def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_FILE_SIZE
     if size > limit:
         raise SpreadsheetError(
             _("Le fichier pèse %(size)s Mo ; la limite est de %(limit)s Mo.")
-            % {"size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)}
+            % {"size": megabytes(size), "limit": megabytes(limit)}
         )
 
 
@@ -59,13 +81,22 @@ class RowCollector:
                 return
             while values and (values[-1] is None or str(values[-1]).strip() == ""):
                 values.pop()
+            check_columns(len(values))
+            self.check_cells(values)
             self.headers = ["" if value is None else str(value).strip() for value in values]
             return
+        if len(values) > settings.IMPORT_MAX_COLUMNS and not is_blank(
+            values[settings.IMPORT_MAX_COLUMNS :]
+        ):
+            self.too_wide()
         if is_blank(values):
             # Kept only if a non-blank row follows, so line numbers stay true.
             self.pending_blank += 1
             return
         width = len(self.headers)
+        if len(self.rows) + self.pending_blank + 1 > max_rows():
+            # Before the blank rows are stored: a sheet that jumps to row 1,048,576 costs nothing.
+            self.too_many_rows()
         blank = [None] * width
         self.rows.extend([blank] * self.pending_blank)
         self.pending_blank = 0
@@ -81,16 +112,78 @@ class RowCollector:
                 % {"line": self.line, "column": column, "value": value}
             )
         values = (values + [None] * width)[:width]
+        self.check_cells(values)
         self.rows.append(values)
-        if len(self.rows) > max_rows():
+        if len(self.rows) * width > settings.IMPORT_MAX_CELLS:
             raise SpreadsheetError(
-                _("Le fichier compte plus de %(limit)s lignes ; découpez-le en plusieurs fichiers.")
-                % {"limit": max_rows()}
+                _(
+                    "Le fichier compte plus de %(limit)s cellules (lignes × colonnes) ; "
+                    "découpez-le en plusieurs fichiers."
+                )
+                % {"limit": settings.IMPORT_MAX_CELLS}
             )
+
+    def add_at(self, line: int, cells: dict) -> None:
+        """The row at spreadsheet line `line`, as {column number: value}: the lines it skips
+        cost nothing (a row numbered 1,000,000,000 is one step), nor do far-away columns."""
+        if line > self.line + 1:
+            if self.headers is not None:
+                self.pending_blank += line - self.line - 1
+            self.line = line - 1
+        limit = settings.IMPORT_MAX_COLUMNS
+        width = max(cells, default=0)
+        if width > limit and not is_blank([v for c, v in cells.items() if c > limit]):
+            if self.headers is None:
+                check_columns(width)
+            self.line += 1
+            self.too_wide()
+        self.add([cells.get(column) for column in range(1, min(width, limit) + 1)])
+
+    def too_wide(self):
+        raise SpreadsheetError(
+            _(
+                "Ligne %(line)s : des cellules sont remplies au-delà de la colonne "
+                "%(limit)s ; la limite est de %(limit)s colonnes."
+            )
+            % {"line": self.line, "limit": settings.IMPORT_MAX_COLUMNS}
+        )
+
+    def too_many_rows(self):
+        raise SpreadsheetError(
+            _("Le fichier compte plus de %(limit)s lignes ; découpez-le en plusieurs fichiers.")
+            % {"limit": max_rows()}
+        )
+
+    def check_cells(self, values) -> None:
+        limit = settings.IMPORT_MAX_CELL_LENGTH
+        for column, value in enumerate(values, start=1):
+            if not isinstance(value, str):
+                continue
+            if len(value) > limit:
+                raise SpreadsheetError(
+                    _(
+                        "Ligne %(line)s, colonne %(column)s : la cellule compte %(length)s "
+                        "caractères ; la limite est de %(limit)s."
+                    )
+                    % {"line": self.line, "column": column, "length": len(value), "limit": limit}
+                )
+            found = CONTROL_CHARACTERS.search(value)
+            if found:
+                raise SpreadsheetError(
+                    _(
+                        "Ligne %(line)s, colonne %(column)s : la cellule contient un caractère "
+                        "de contrôle interdit (U+%(code)04X)."
+                    )
+                    % {"line": self.line, "column": column, "code": ord(found.group())}
+                )
 
     def dataset(self) -> tablib.Dataset:
         if not self.headers:
             raise SpreadsheetError(_("Le fichier est vide : aucune ligne d'en-têtes."))
+        if not self.rows:
+            raise SpreadsheetError(
+                _("Le fichier ne contient que la ligne d'en-têtes : aucune ligne à importer.")
+            )
         data = tablib.Dataset(headers=self.headers)
         for row in self.rows:
             data.append(row)
@@ -98,13 +191,25 @@ class RowCollector:
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or, failing that, Windows-1252 as French Excel writes it."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's « texte Unicode ») or,
+    failing that, Windows-1252 as French Excel writes it."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="strict")
+    if b"\x00" in data:
+        # Text files hold no NUL byte: UTF-16 without its BOM, or not text at all.
+        raise SpreadsheetError(
+            _(
+                "Le fichier CSV contient des octets nuls : ce n'est pas un texte (fichier "
+                "binaire, ou UTF-16 sans BOM). Enregistrez-le en « CSV UTF-8 »."
+            )
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        # Strict: bytes that are neither UTF-8 nor Windows-1252 are refused, not replaced.
+        return data.decode("cp1252")
 
 
 def read_csv(data: bytes) -> tablib.Dataset:
@@ -112,64 +217,248 @@ def read_csv(data: bytes) -> tablib.Dataset:
     try:
         text = decode_csv(data)
     except UnicodeDecodeError as error:
-        raise SpreadsheetError(_("Le fichier CSV n'est pas un texte lisible.")) from error
-    first_line = text.split("\n", 1)[0]
+        raise SpreadsheetError(
+            _(
+                "Le fichier CSV n'est pas un texte lisible : l'octet 0x%(byte)02X (position "
+                "%(position)s) n'existe ni en UTF-8 ni en Windows-1252. Enregistrez-le en "
+                "« CSV UTF-8 »."
+            )
+            % {"byte": error.object[error.start], "position": error.start}
+        ) from error
+    first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    # Counted on the first line before anything is parsed (linear, whatever its width).
+    check_columns(first_line.count(delimiter) + 1)
     collector = RowCollector()
+    # The csv module's own cap, one above ours, so that a huge field stops the parser early
+    # (the setting is process-wide and always given this same value).
+    csv.field_size_limit(settings.IMPORT_MAX_CELL_LENGTH + 1)
     try:
         for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             collector.add(values)
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise SpreadsheetError(
+                _("Ligne %(line)s : une cellule dépasse %(limit)s caractères.")
+                % {"line": collector.line + 1, "limit": settings.IMPORT_MAX_CELL_LENGTH}
+            ) from error
         raise SpreadsheetError(
-            _("Le fichier CSV est mal formé : %(error)s") % {"error": error}
+            _("Le fichier CSV est mal formé (ligne %(line)s) : %(error)s")
+            % {"line": collector.line + 1, "error": error}
         ) from error
     return collector.dataset()
 
 
-def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
-    """The archive of an XLSX or ODS, refused when it is not one or would inflate too much."""
+def unreadable(kind: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("Ce fichier n'est pas un classeur %(kind)s valide (archive illisible ou tronquée).")
+        % {"kind": kind}
+    )
+
+
+def declared_member_count(data: bytes) -> int | None:
+    """The member count of the ZIP's end record, read before Python parses the directory."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    return struct.unpack("<H", data[end + 10 : end + 12])[0]
+
+
+def open_zip(data: bytes, kind: str, required: tuple[str, ...] = ()) -> zipfile.ZipFile:
+    """The archive of an XLSX or ODS, refused when it is not one or would cost too much.
+
+    Everything is read from the ZIP directory before a byte is inflated; Python's zipfile
+    then inflates no member beyond its declared size (a lying size fails its CRC check).
+    """
     check_size(len(data))
+    count_limit = settings.IMPORT_MAX_ZIP_MEMBERS
+    declared = declared_member_count(data)
+    if declared is None:
+        raise unreadable(kind)
+    if declared > count_limit:
+        raise SpreadsheetError(
+            _("Ce classeur contient %(count)s fichiers internes ; la limite est de %(limit)s.")
+            % {"count": declared, "limit": count_limit}
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as error:
+        raise unreadable(kind) from error
+    if len(members) > count_limit:
         raise SpreadsheetError(
-            _("Ce fichier n'est pas un classeur %(kind)s valide (archive illisible ou tronquée).")
-            % {"kind": kind}
-        ) from error
+            _("Ce classeur contient %(count)s fichiers internes ; la limite est de %(limit)s.")
+            % {"count": len(members), "limit": count_limit}
+        )
+    for member in members:
+        name = member.filename
+        if (
+            name.startswith(("/", "\\"))
+            or ".." in posixpath.normpath(name).split("/")
+            or ("\\" in name or ":" in name or "\x00" in name)
+        ):
+            raise SpreadsheetError(
+                _("Ce classeur contient un chemin interne suspect (« %(name)s ») : il est refusé.")
+                % {"name": name[:200]}
+            )
+    limit = settings.IMPORT_MAX_UNPACKED_SIZE
+    biggest = max(members, key=lambda member: member.file_size, default=None)
+    if biggest is not None and biggest.file_size > limit:
+        raise SpreadsheetError(
+            _(
+                "Ce classeur se décompresse en plus de %(limit)s Mo (« %(name)s » seul : "
+                "%(size)s Mo) : il est refusé par précaution."
+            )
+            % {
+                "limit": megabytes(limit),
+                "name": biggest.filename[:200],
+                "size": megabytes(biggest.file_size),
+            }
+        )
     unpacked = sum(member.file_size for member in members)
+    if unpacked > limit:
+        raise SpreadsheetError(
+            _(
+                "Ce classeur se décompresse en %(size)s Mo ; la limite est de %(limit)s Mo : "
+                "il est refusé par précaution."
+            )
+            % {"size": megabytes(unpacked), "limit": megabytes(limit)}
+        )
     if unpacked > max(MAX_UNPACKED_FLOOR, MAX_UNPACKED_RATIO * len(data)):
         raise SpreadsheetError(
-            _("Ce classeur se décompresse en %(size)s Mo : il est refusé par précaution.")
-            % {"size": unpacked // 1024 // 1024}
+            _(
+                "Ce classeur se décompresse en %(size)s Mo, plus de %(ratio)s fois sa taille : "
+                "il est refusé par précaution."
+            )
+            % {"size": megabytes(unpacked), "ratio": MAX_UNPACKED_RATIO}
         )
+    names = {member.filename for member in members}
+    for name in required:
+        if name not in names:
+            raise SpreadsheetError(
+                _("Ce fichier n'est pas un classeur %(kind)s : il y manque « %(name)s ».")
+                % {"kind": kind, "name": name}
+            )
     return archive
+
+
+SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def check_shared_strings(archive: zipfile.ZipFile) -> None:
+    """openpyxl loads every shared string before the first row: more distinct strings than
+    the cells a file may hold (headers included) is refused first, counted in the inflated
+    bytes without keeping them."""
+    name = "xl/sharedStrings.xml"
+    if name not in archive.namelist():
+        return
+    limit = settings.IMPORT_MAX_CELLS + settings.IMPORT_MAX_COLUMNS
+    count, tail = 0, b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1024 * 1024):
+            text = tail + chunk
+            # A match starting in the last 64 bytes is counted with the next chunk.
+            cut = max(0, len(text) - 64)
+            count += sum(1 for match in SHARED_STRING.finditer(text) if match.start() < cut)
+            tail = text[cut:]
+            if count > limit:
+                break
+    count += len(SHARED_STRING.findall(tail))
+    if count > limit:
+        raise SpreadsheetError(
+            _(
+                "Ce classeur contient plus de %(limit)s textes partagés, plus que de cellules "
+                "permises : il est refusé par précaution."
+            )
+            % {"limit": limit}
+        )
+
+
+def xlsx_rows(book, sheet):
+    """(line, {column: value}) for each row the sheet stores, and nothing else.
+
+    openpyxl's iter_rows() pads each row to the declared dimension (A1:XFD1048576: 16,384
+    cells a row) and yields an empty row for every line a sheet skips (a row numbered
+    1,000,000,000 would take minutes): its row parser is used directly instead.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for line, cells in parser.parse():
+            yield line, {cell["column"]: cell["value"] for cell in cells}
 
 
 def read_xlsx(data: bytes) -> tablib.Dataset:
     import openpyxl  # uses defusedxml when it is installed, which it is (pyproject.toml)
 
-    archive = open_zip(data, "XLSX")
-    archive.close()
+    archive = open_zip(data, "XLSX", required=("[Content_Types].xml", "xl/workbook.xml"))
+    with archive:
+        if "xl/vbaProject.bin" in archive.namelist() or b"macroEnabled" in archive.read(
+            "[Content_Types].xml"
+        ):
+            raise SpreadsheetError(
+                _(
+                    "Ce classeur contient des macros (XLSM) : enregistrez-le au format XLSX "
+                    "sans macros."
+                )
+            )
+        try:
+            check_shared_strings(archive)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise SpreadsheetError(
+                _(
+                    "Ce classeur XLSX est corrompu : un fichier interne ne correspond pas à "
+                    "la taille ou à la somme de contrôle que déclare l'archive."
+                )
+            ) from error
     collector = RowCollector()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            for row in book.active.iter_rows(values_only=True):
-                collector.add(row)
+            sheet = book.active
+            if sheet is None:
+                raise SpreadsheetError(_("Ce classeur XLSX ne contient aucune feuille."))
+            for line, cells in xlsx_rows(book, sheet):
+                collector.add_at(line, cells)
         finally:
             book.close()
     except SpreadsheetError:
         raise
-    except DefusedXmlException as error:
-        raise SpreadsheetError(
-            _("Ce classeur XLSX contient des déclarations XML interdites (entités, DTD).")
-        ) from error
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
+    except Exception as error:
+        # openpyxl wraps what went wrong in a ValueError: look at the whole chain.
+        causes = []
+        while error is not None and len(causes) < 10:
+            causes.append(error)
+            error = error.__cause__ or error.__context__
+        for cause in causes:
+            if isinstance(cause, DefusedXmlException):
+                raise SpreadsheetError(
+                    _("Ce classeur XLSX contient des déclarations XML interdites (entités, DTD).")
+                ) from cause
+            if isinstance(cause, zipfile.BadZipFile):
+                raise SpreadsheetError(
+                    _(
+                        "Ce classeur XLSX est corrompu : un fichier interne ne correspond pas à "
+                        "la taille ou à la somme de contrôle que déclare l'archive."
+                    )
+                ) from cause
+            if isinstance(cause, KeyError):
+                raise SpreadsheetError(
+                    _("Ce classeur XLSX est incomplet : la partie %(part)s est introuvable.")
+                    % {"part": cause}
+                ) from cause
         raise SpreadsheetError(
             _("Ce fichier n'est pas un classeur XLSX valide (%(error)s).")
-            % {"error": type(error).__name__}
-        ) from error
+            % {"error": type(causes[-1]).__name__}
+        ) from causes[0]
     return collector.dataset()
 
 
@@ -214,7 +503,7 @@ def _ods_cell_value(cell):
 
 def read_ods(data: bytes) -> tablib.Dataset:
     """The first sheet, streamed from content.xml with defusedxml (tablib would load it all)."""
-    archive = open_zip(data, "ODS")
+    archive = open_zip(data, "ODS", required=("content.xml",))
     collector = RowCollector()
     try:
         with archive, archive.open("content.xml") as content:

@@ -224,6 +224,13 @@ LOGGING = {
 # Catalogue limits (see docs/import-export.md).
 IMPORT_MAX_FILE_SIZE = env.int("IMPORT_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Limits on what reading a file costs, checked before the file is parsed in full.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=1_000_000)  # rows × columns
+# Unpacked size of an XLSX or ODS, read from the ZIP directory: per member and in total.
+IMPORT_MAX_UNPACKED_SIZE = env.int("IMPORT_MAX_UNPACKED_SIZE", default=200 * 1024 * 1024)
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=1000)
+IMPORT_MAX_CELL_LENGTH = env.int("IMPORT_MAX_CELL_LENGTH", default=100_000)  # characters
 # Local memory by default (one cache per process); CACHE_URL=redis://… shares one between
 # processes and machines. Public pages are keyed by the catalogue version, so the timeout
 # only bounds memory, not staleness.

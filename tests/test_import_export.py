@@ -1,6 +1,7 @@
 """The spreadsheet contract: round trips, all-or-nothing imports, matching, duplicates, limits."""
 
 import io
+import time
 import zipfile
 
 import pytest
@@ -19,7 +20,14 @@ from catalogue.resources import (
     neutralise_formula,
     problems,
 )
-from catalogue.spreadsheets import CSV, ODS, XLSX, SpreadsheetError, read_dataset
+from catalogue.spreadsheets import (
+    CSV,
+    ODS,
+    XLSX,
+    SpreadsheetError,
+    check_shared_strings,
+    read_dataset,
+)
 from catalogue.validators import luhn_is_valid
 
 from .factories import ActorFactory, ExampleFactory, UserFactory
@@ -392,3 +400,40 @@ def test_csv_row_wider_than_the_headers_is_refused_with_its_line():
 def test_trailing_empty_cells_beyond_the_headers_are_ignored():
     data = "Titre;Territoire;Année de début\nJardin;commune-59350;2022;;\n".encode()
     assert read_dataset(data, "csv")[0] == ("Jardin", "commune-59350", "2022")
+
+
+def test_header_check_is_linear_in_the_width():
+    # 60,000 headers took 36 s when each was counted against all the others.
+    width = 60_000
+    dataset = tablib.Dataset(headers=["Titre", "Territoire", "Année de début"] * (width // 3))
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="en double : Année de début, Territoire, Titre"):
+        ExampleResource().normalise_headers(dataset)
+    assert time.perf_counter() - started < 1
+
+
+def test_reader_limits_come_from_the_settings(settings):
+    settings.IMPORT_MAX_COLUMNS = 3
+    with pytest.raises(SpreadsheetError, match="4 colonnes ; la limite est de 3"):
+        read_dataset(b"Titre;Territoire;Ann\xc3\xa9e de d\xc3\xa9but;ODD\nA;lille;2020;4\n", "csv")
+    settings.IMPORT_MAX_CELLS = 5
+    data = "Titre;Territoire;Année de début\n" + "A;lille;2020\n" * 2
+    with pytest.raises(SpreadsheetError, match="plus de 5 cellules"):
+        read_dataset(data.encode(), "csv")
+    settings.IMPORT_MAX_CELL_LENGTH = 10
+    with pytest.raises(SpreadsheetError, match="colonne 1 : la cellule compte 11 caract"):
+        read_dataset(XLSX().export_data(tablib.Dataset(["x" * 11], headers=["Titre"])), "xlsx")
+    settings.IMPORT_MAX_UNPACKED_SIZE = 1024 * 1024
+    with pytest.raises(SpreadsheetError, match=r"plus de 1 Mo \(« content.xml » seul : 2 Mo\)"):
+        read_dataset(zip_bytes({"content.xml": b"0" * (2 * 1024 * 1024)}), "ods")
+
+
+def test_shared_strings_are_counted_exactly_across_chunks(settings):
+    # 150,000 strings: 2.6 MB, read in 1 MB chunks whose edges cut through <si> tags.
+    strings = b"<sst>" + b"<si><t>abc</t></si>" * 150_000 + b"</sst>"
+    archive = zipfile.ZipFile(io.BytesIO(zip_bytes({"xl/sharedStrings.xml": strings})))
+    settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_CELLS = 100, 150_000 - 100
+    check_shared_strings(archive)
+    settings.IMPORT_MAX_CELLS -= 1
+    with pytest.raises(SpreadsheetError, match="plus de 149999 textes partagés"):
+        check_shared_strings(archive)
