@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db.models import F, QuerySet
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
 # Examples whose version the current write has already advanced (its own form, an import row):
@@ -58,17 +58,18 @@ def bump_examples(example_ids: Iterable[int]) -> int:
 
 
 def connect_signals():
-    from .models import Domain, Example, Objective, Partnership, PartnershipType
+    from .models import (
+        Domain,
+        Objective,
+        Partnership,
+        PartnershipType,
+        connect_to_example_lists,
+    )
 
     pre_save.connect(_partnership_saving, sender=Partnership, dispatch_uid="lock-partner-move")
     post_save.connect(_partnership_saved, sender=Partnership, dispatch_uid="lock-partner")
     pre_delete.connect(_partnership_deleted, sender=Partnership, dispatch_uid="lock-unpartner")
-    for relation in ("domains", "objectives", "partnership_types"):
-        m2m_changed.connect(
-            _relation_changed,
-            sender=getattr(Example, relation).through,
-            dispatch_uid=f"lock-{relation}",
-        )
+    connect_to_example_lists(_relation_changed, prefix="lock")
     for model in (Domain, Objective, PartnershipType):
         # Deleting a reference row empties it from its examples without any m2m signal.
         pre_delete.connect(

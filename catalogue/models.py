@@ -334,6 +334,23 @@ class Example(TimeStampedModel):
         )
 
 
+# An example's lists of reference values: what search, the catalogue version and the
+# example's own version all follow through m2m_changed.
+EXAMPLE_LISTS = ("domains", "objectives", "partnership_types")
+
+
+def connect_to_example_lists(receiver, *, prefix):
+    """Connect `receiver` to m2m_changed on each of an example's lists of values."""
+    from django.db.models.signals import m2m_changed
+
+    for relation in EXAMPLE_LISTS:
+        m2m_changed.connect(
+            receiver,
+            sender=getattr(Example, relation).through,
+            dispatch_uid=f"{prefix}-{relation}",
+        )
+
+
 class Partnership(models.Model):
     """The part one actor plays in one example."""
 

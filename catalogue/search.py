@@ -26,7 +26,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Case, Count, FloatField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from rapidfuzz import process
@@ -488,17 +488,20 @@ def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
 def connect_signals():
     from territoires.models import Territory
 
-    from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+    from .models import (
+        Actor,
+        Domain,
+        Example,
+        Objective,
+        Partnership,
+        PartnershipType,
+        connect_to_example_lists,
+    )
 
     post_save.connect(_example_saved, sender=Example, dispatch_uid="search-example")
     post_delete.connect(_example_deleted, sender=Example, dispatch_uid="search-forget")
     post_save.connect(_partnership_changed, sender=Partnership, dispatch_uid="search-partner")
     post_delete.connect(_partnership_changed, sender=Partnership, dispatch_uid="search-unpartner")
-    for relation in ("domains", "objectives", "partnership_types"):
-        m2m_changed.connect(
-            _relation_changed,
-            sender=getattr(Example, relation).through,
-            dispatch_uid=f"search-{relation}",
-        )
+    connect_to_example_lists(_relation_changed, prefix="search")
     for model in (Actor, Domain, Objective, PartnershipType, Territory):
         post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"search-{model.__name__}")

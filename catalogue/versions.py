@@ -8,7 +8,7 @@ themselves (through `search.update_search_index`, which every one of them calls)
 
 from uuid import uuid4
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 
 
 def current() -> str:
@@ -31,17 +31,20 @@ def bump(**kwargs):
 def connect_signals():
     from territoires.models import Territory
 
-    from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+    from .models import (
+        Actor,
+        Domain,
+        Example,
+        Objective,
+        Partnership,
+        PartnershipType,
+        connect_to_example_lists,
+    )
 
     for model in (Example, Partnership, Actor, Domain, Objective, PartnershipType, Territory):
         post_save.connect(bump, sender=model, dispatch_uid=f"version-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"version-delete-{model.__name__}")
-    for relation in ("domains", "objectives", "partnership_types"):
-        m2m_changed.connect(
-            _relation_changed,
-            sender=getattr(Example, relation).through,
-            dispatch_uid=f"version-{relation}",
-        )
+    connect_to_example_lists(_relation_changed, prefix="version")
 
 
 def _relation_changed(action, **kwargs):

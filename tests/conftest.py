@@ -12,6 +12,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def curator(client):
+    """A member of the Curateurs group, logged in on `client`."""
+    from .factories import CuratorFactory
+
+    user = CuratorFactory()
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def lille(db):
     return Territory.objects.get(slug="commune-59350")
 

@@ -14,16 +14,9 @@ from django.utils import timezone
 from catalogue.models import Actor, Domain, Example
 from catalogue.spreadsheets import XLSX
 
-from .factories import ActorFactory, CuratorFactory, ExampleFactory, UserFactory
+from .factories import ActorFactory, ExampleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def curator(client):
-    user = CuratorFactory()
-    client.force_login(user)
-    return user
 
 
 def test_curators_group_holds_exactly_what_curators_need():

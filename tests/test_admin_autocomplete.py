@@ -19,13 +19,6 @@ EXAMPLE = ("catalogue", "partnership", "example")
 PARENT_TERRITORY = ("territoires", "territory", "parent")
 
 
-@pytest.fixture
-def curator(client):
-    user = CuratorFactory()
-    client.force_login(user)
-    return user
-
-
 def autocomplete(client, field, term):
     app_label, model_name, field_name = field
     response = client.get(

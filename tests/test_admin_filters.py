@@ -5,16 +5,9 @@ import html
 
 import pytest
 
-from .factories import ActorFactory, CuratorFactory, ExampleFactory
+from .factories import ActorFactory, ExampleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def curator(client):
-    user = CuratorFactory()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

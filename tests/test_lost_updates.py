@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def curator(client):
-    user = CuratorFactory()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def other_client():
     """A second curator, in another browser."""
     other = Client()

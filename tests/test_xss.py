@@ -24,7 +24,7 @@ from odf.table import Table, TableCell
 from catalogue.models import Actor, Domain, Example
 from territoires.views import TerritoryDetailView
 
-from .factories import ActorFactory, CuratorFactory, ExampleFactory
+from .factories import ActorFactory, ExampleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -261,13 +261,6 @@ def test_actor_list_and_territory_and_domain_pages(client, hostile):
 
 
 # --- Admin ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def curator(client):
-    user = CuratorFactory()
-    client.force_login(user)
-    return user
 
 
 @pytest.mark.parametrize(
