@@ -21,7 +21,7 @@ install: $(INSTALLED)
 # Debian packages the tests use (PostgreSQL server binaries, chromium for the browser tests);
 # installed when missing and possible.
 system-deps:
-	@scripts/install-system-deps.sh chromium
+	@scripts/install-system-deps.sh chromium redis
 
 run: export DJANGO_DEBUG = true
 run: install
@@ -45,11 +45,12 @@ lint: install
 test-sqlite: install system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 
+# The PostgreSQL run is also the one with the shared Redis cache (CACHE_URL), as production.
 test-postgres: install system-deps
-	@scripts/with-postgres.sh $(PY) -m pytest; status=$$?; \
+	@scripts/with-redis.sh scripts/with-postgres.sh $(PY) -m pytest; status=$$?; \
 	if [ $$status -eq $(NO_POSTGRES) ]; then \
-	  if [ "$$CI" = "true" ]; then echo "ÉCHEC : PostgreSQL est obligatoire en CI et n'a pas pu être lancé."; exit 1; fi; \
-	  echo "ATTENTION : PostgreSQL absent, seule la suite SQLite a été exécutée."; \
+	  if [ "$$CI" = "true" ]; then echo "ÉCHEC : PostgreSQL et Redis sont obligatoires en CI et n'ont pas pu être lancés."; exit 1; fi; \
+	  echo "ATTENTION : PostgreSQL ou Redis absent, seule la suite SQLite a été exécutée."; \
 	else exit $$status; fi
 
 test: lint test-sqlite test-postgres

@@ -9,6 +9,7 @@ for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core) ;;
     wrk) command -v wrk >/dev/null 2>&1 || missing+=(wrk) ;;
+    redis) command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) ;;
   esac
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -58,3 +58,11 @@ def test_facet_index_is_rebuilt_when_the_catalogue_changes():
     ExampleFactory(title="Ressourcerie")
     assert facets.current_index() is not first
     assert len(facets.current_index().all) == 2
+
+
+def test_the_configured_cache_keeps_a_page(settings, page_cache):
+    """On the PostgreSQL run of `make test` the cache is a throwaway Redis (CACHE_URL)."""
+    from django.core.cache import cache
+
+    cache.set("page:essai", (b"<p>page</p>", "text/html"), 60)
+    assert cache.get("page:essai") == (b"<p>page</p>", "text/html")
