@@ -31,7 +31,7 @@ run: install
 	$(MANAGE) load_reference_data
 	$(MANAGE) generate_demo_data --count 1200 --seed 17 --if-empty
 	@$(MANAGE) ensure_demo_admin
-	$(MANAGE) runserver 127.0.0.1:8000
+	PYTHON=$(PY) scripts/run-dev.sh
 
 lint: install
 	@mkdir -p var

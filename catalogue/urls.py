@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import export_views, views
 from .caching import public_page
 
 app_name = "catalogue"
@@ -9,9 +9,11 @@ urlpatterns = [
     path("exemples/", public_page(views.ExampleListView.as_view()), name="example_list"),
     re_path(
         r"^exemples/export\.(?P<extension>csv|xlsx|ods)$",
-        views.ExampleExportView.as_view(),
+        export_views.ExampleExportView.as_view(),
         name="example_export",
     ),
+    path("exemples/export/<uuid:job_id>/", export_views.export_job, name="export_job"),
+    path("exemples/export/<uuid:job_id>/fichier", export_views.export_file, name="export_file"),
     path(
         "exemples/<slug:slug>/",
         public_page(views.ExampleDetailView.as_view()),

@@ -4,17 +4,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
-from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from territoires.models import TerritoryLevel
 
-from . import exports, facets, nearby, resources
+from . import facets, nearby
 from .choices import ObjectiveFamily
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
@@ -279,71 +276,3 @@ class OddDetailView(ExampleSubsetView):
 
     def filter_value(self):
         return self.object.number
-
-
-class ExampleExportView(View):
-    """`/exemples/export.<csv|xlsx|ods>?<the list's query>`: the same filtered, sorted list
-    as the page, through the same FilterSet, as a spreadsheet."""
-
-    def get(self, request, extension):
-        if redirect := redirect_without_empty(request):
-            return redirect  # the file then names only the filters in force
-        filterset = ExampleFilterSet(request.GET)
-        if not filterset.is_valid():
-            return render(
-                request,
-                "catalogue/export_refused.html",
-                {"form": filterset.form, "list_url": reverse("catalogue:example_list")
-                 + query_with(request.GET)},
-                status=400,
-            )  # fmt: skip
-        examples = filterset.qs
-        name = exports.filename(
-            today=timezone.localdate(),
-            main_filter=filterset.main_filter_words(),
-            extension=extension,
-        )
-        headers = list(resources.EXAMPLE_COLUMNS)
-        if extension == "csv":
-            response = StreamingHttpResponse(
-                exports.csv_chunks(headers, resources.example_rows(examples)),
-                content_type="text/csv; charset=utf-8",
-            )
-        else:
-            count = examples.count()
-            limit = settings.EXPORT_MAX_ROWS_SPREADSHEET
-            if count > limit:
-                return render(
-                    request,
-                    "catalogue/export_refused.html",
-                    {
-                        "too_many": count,
-                        "limit": limit,
-                        "csv_url": reverse("catalogue:example_export", args=["csv"])
-                        + query_with(request.GET),
-                        "list_url": reverse("catalogue:example_list") + query_with(request.GET),
-                    },
-                    status=413,
-                )
-            about = exports.about_rows(
-                filters=[label for _, _, label in filterset.active_filter_labels(request.GET)],
-                count=count,
-                columns=[(c, str(resources.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
-                today=timezone.localdate(),
-            )
-            writer, content_type = EXPORT_WRITERS[extension]
-            response = HttpResponse(
-                writer(headers, resources.example_rows(examples), about),
-                content_type=content_type,
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
-
-EXPORT_WRITERS = {
-    "xlsx": (
-        exports.xlsx_bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "ods": (exports.ods_bytes, "application/vnd.oasis.opendocument.spreadsheet"),
-}

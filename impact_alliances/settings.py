@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "territoires",
     "catalogue",
 ]
@@ -155,6 +157,12 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Files the task worker writes for visitors (large exports): shared by the web servers
+    # and the worker, so on one machine a folder, beyond it a shared or object storage.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("EXPORT_FILES_DIR", default=BASE_DIR / "var" / "exports")},
+    },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
@@ -237,6 +245,20 @@ IMPORT_MAX_CELL_LENGTH = env.int("IMPORT_MAX_CELL_LENGTH", default=100_000)  # c
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 EXPORT_MAX_ROWS_SPREADSHEET = env.int("EXPORT_MAX_ROWS_SPREADSHEET", default=20_000)
+# Long work runs in a task worker (`manage.py db_worker`, started by `make run`), queued in
+# the database by django-tasks, the backport of Django 6's tasks framework: no extra
+# service on the SQLite default, the same on PostgreSQL (docs/reliability.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# XLSX and ODS lists longer than this are written by the worker, then offered for download.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2_000)
+EXPORT_FILES_HOURS = env.int("EXPORT_FILES_HOURS", default=24)  # how long a file is kept
+# Per client (address): exports per window, and at most so many at once; for the site (per
+# process without a shared cache): files written while the visitor waits, exports queued.
+EXPORT_RATE_LIMIT = env.int("EXPORT_RATE_LIMIT", default=30)
+EXPORT_RATE_WINDOW = env.int("EXPORT_RATE_WINDOW", default=600)  # seconds
+EXPORT_CONCURRENT_PER_CLIENT = env.int("EXPORT_CONCURRENT_PER_CLIENT", default=2)
+EXPORT_CONCURRENT_STREAMS = env.int("EXPORT_CONCURRENT_STREAMS", default=4)
+EXPORT_QUEUE_MAX = env.int("EXPORT_QUEUE_MAX", default=20)
 EXAMPLES_PER_PAGE = env.int("EXAMPLES_PER_PAGE", default=25)
 # The public address written in every export and link sent away: a default would put a
 # development address in production files.

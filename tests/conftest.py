@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from territoires.models import Territory
@@ -9,6 +10,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database holds the real reference data, loaded once per session."""
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page, facet index or export limit of the
+    tests before it."""
+    cache.clear()
 
 
 @pytest.fixture

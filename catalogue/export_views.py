@@ -1,0 +1,207 @@
+"""`/exemples/export.<csv|xlsx|ods>`: the list as a spreadsheet, within limits that keep the
+site up for everyone.
+
+CSV streams row by row. XLSX and ODS up to EXPORT_BACKGROUND_ROWS are written while the
+visitor waits; longer ones are queued for the task worker (catalogue.tasks), and the
+visitor follows a page that offers the file when it is ready. Each client has a rate and a
+number of exports at once; the site has a number of files written at once and a queue
+length. A refusal says in French why and when to come back (`Retry-After`).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+from django_tasks_db.models import DBTaskResult
+
+from impact_alliances.security import client_ip
+
+from . import exports, resources, tasks, throttling, versions
+from .filtersets import ExampleFilterSet
+from .querystrings import query_with, redirect_without_empty
+
+# A place held by an export is given back when it ends; this bounds it if the process dies.
+SLOT_SECONDS = 600
+PENDING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+class ExampleExportView(View):
+    """The same filtered, sorted list as the page, through the same FilterSet."""
+
+    def get(self, request, extension):
+        if redirect_to := redirect_without_empty(request):
+            return redirect_to  # the file then names only the filters in force
+        filterset = ExampleFilterSet(request.GET)
+        list_url = reverse("catalogue:example_list") + query_with(request.GET)
+        if not filterset.is_valid():
+            return render(
+                request,
+                "catalogue/export_refused.html",
+                {"form": filterset.form, "list_url": list_url},
+                status=400,
+            )
+        client = client_ip(request)
+        refusal = throttling.count_in_window(
+            f"export:{client}",
+            limit=settings.EXPORT_RATE_LIMIT,
+            window=settings.EXPORT_RATE_WINDOW,
+        )
+        if refusal:
+            return refused(request, refusal)
+        if extension == "csv":
+            return self.csv(request, filterset, client)
+        count = filterset.qs.count()
+        if count > settings.EXPORT_MAX_ROWS_SPREADSHEET:
+            context = {
+                "too_many": count,
+                "limit": settings.EXPORT_MAX_ROWS_SPREADSHEET,
+                "csv_url": reverse("catalogue:example_export", args=["csv"])
+                + query_with(request.GET),
+                "list_url": list_url,
+            }
+            return render(request, "catalogue/export_refused.html", context, status=413)
+        if count > settings.EXPORT_BACKGROUND_ROWS:
+            return self.queue(request, extension)
+        places = held_places(client)
+        if isinstance(places, throttling.Refusal):
+            return refused(request, places)
+        try:
+            content = tasks.spreadsheet(filterset, request.GET, extension)
+        finally:
+            release(places)
+        return attachment(
+            HttpResponse(content, content_type=tasks.CONTENT_TYPES[extension]),
+            tasks.file_name(filterset, extension),
+        )
+
+    def csv(self, request, filterset, client):
+        places = held_places(client)
+        if isinstance(places, throttling.Refusal):
+            return refused(request, places)
+
+        rows = resources.example_rows(filterset.qs)
+        chunks = exports.csv_chunks(list(resources.EXAMPLE_COLUMNS), rows)
+        response = StreamingHttpResponse(
+            Releasing(chunks, places), content_type=tasks.CONTENT_TYPES["csv"]
+        )
+        return attachment(response, tasks.file_name(filterset, "csv"))
+
+    def queue(self, request, extension):
+        """Queue the file for the worker, once per list and catalogue version."""
+        key = f"export-job:{versions.current()}:{extension}:{request.GET.urlencode()}"
+        job_id = cache.get(key)
+        if job_id and job_usable(job_id):
+            return redirect("catalogue:export_job", job_id)
+        pending = DBTaskResult.objects.filter(
+            task_path=tasks.write_export.module_path, status__in=PENDING
+        ).count()
+        if pending >= settings.EXPORT_QUEUE_MAX:
+            return refused(request, throttling.Refusal("queue", 60))
+        result = tasks.write_export.enqueue(query=request.GET.urlencode(), extension=extension)
+        cache.set(key, str(result.id), settings.EXPORT_FILES_HOURS * 3600)
+        return redirect("catalogue:export_job", result.id)
+
+
+class Releasing:
+    """The rows of a streamed file; closing the response, whether the download ended or
+    stopped half-way, gives the export's places back."""
+
+    def __init__(self, chunks, places):
+        self.chunks, self.places = chunks, places
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self):
+        release(self.places)
+
+
+def held_places(client):
+    """A place among the client's exports at once and one among the site's; or why not."""
+    own = throttling.Slots(
+        f"export:{client}", size=settings.EXPORT_CONCURRENT_PER_CLIENT, hold_for=SLOT_SECONDS
+    )
+    if not own.acquire():
+        return throttling.Refusal("client-busy", 30)
+    site = throttling.Slots(
+        "export:site", size=settings.EXPORT_CONCURRENT_STREAMS, hold_for=SLOT_SECONDS
+    )
+    if not site.acquire():
+        own.release()
+        return throttling.Refusal("busy", 30)
+    return own, site
+
+
+def release(places):
+    for slots in places:
+        slots.release()
+
+
+def refused(request, refusal: throttling.Refusal):
+    response = render(
+        request,
+        "catalogue/export_throttled.html",
+        {"refusal": refusal},
+        status=503 if refusal.reason in ("busy", "queue") else 429,
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def attachment(response, name):
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def job_usable(job_id) -> bool:
+    """A queued or finished export whose file is still there."""
+    try:
+        result = tasks.write_export.get_result(job_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        return False
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        return storages["exports"].exists(result.return_value["path"])
+    return result.status in PENDING
+
+
+def export_result(job_id):
+    try:
+        return tasks.write_export.get_result(str(job_id))
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        raise Http404(_("Cet export n'existe pas.")) from None
+
+
+def export_job(request, job_id):
+    """`/exemples/export/<id>/`: where a queued export stands; the file's link once written."""
+    result = export_result(job_id)
+    context = {"result": result, "status": TaskResultStatus, "hours": settings.EXPORT_FILES_HOURS}
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        context["expired"] = not storages["exports"].exists(result.return_value["path"])
+        context["name"] = result.return_value["name"]
+    response = render(request, "catalogue/export_job.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_file(request, job_id):
+    """`/exemples/export/<id>/fichier`: the written file, while it is kept."""
+    result = export_result(job_id)
+    storage = storages["exports"]
+    if result.status != TaskResultStatus.SUCCESSFUL or not storage.exists(
+        result.return_value["path"]
+    ):
+        raise Http404(_("Ce fichier n'est pas ou plus disponible."))
+    path = result.return_value["path"]
+    extension = path.rsplit(".", 1)[-1]
+    return FileResponse(
+        storage.open(path),
+        as_attachment=True,
+        filename=result.return_value["name"],
+        content_type=tasks.CONTENT_TYPES[extension],
+    )
