@@ -486,8 +486,9 @@ class ExampleAdmin(CuratorImportExportAdmin):
     ]
 
     def view_on_site(self, example):
-        """Only published examples have a public page."""
-        if example.status == ExampleStatus.PUBLIE:
+        """Only published examples have a public page. A form sent back with errors may
+        hold an emptied slug (filled from the title only on save): no link then."""
+        if example.status == ExampleStatus.PUBLIE and example.slug:
             return example.get_absolute_url()
         return None
 

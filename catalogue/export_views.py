@@ -4,8 +4,8 @@ site up for everyone.
 CSV streams row by row. XLSX and ODS up to EXPORT_BACKGROUND_ROWS are written while the
 visitor waits; longer ones are queued for the task worker (catalogue.tasks), and the
 visitor follows a page that offers the file when it is ready. Each client has a rate and a
-number of exports at once; the site has a number of files written at once and a queue
-length. A refusal says in French why and when to come back (`Retry-After`).
+number of exports at once; the site has a number of large CSV lists streamed at once and a
+queue length. A refusal says in French why and when to come back (`Retry-After`).
 """
 
 from django.conf import settings
@@ -54,9 +54,11 @@ class ExampleExportView(View):
         )
         if refusal:
             return refused(request, refusal)
-        if extension == "csv":
-            return self.csv(request, filterset, client)
         count = filterset.qs.count()
+        if extension == "csv":
+            return self.csv(
+                request, filterset, client, large=count > settings.EXPORT_BACKGROUND_ROWS
+            )
         if count > settings.EXPORT_MAX_ROWS_SPREADSHEET:
             context = {
                 "too_many": count,
@@ -68,7 +70,7 @@ class ExampleExportView(View):
             return render(request, "catalogue/export_refused.html", context, status=413)
         if count > settings.EXPORT_BACKGROUND_ROWS:
             return self.queue(request, extension)
-        places = held_places(client)
+        places = held_places(client, large=False)
         if isinstance(places, throttling.Refusal):
             return refused(request, places)
         try:
@@ -80,8 +82,8 @@ class ExampleExportView(View):
             tasks.file_name(filterset, extension),
         )
 
-    def csv(self, request, filterset, client):
-        places = held_places(client)
+    def csv(self, request, filterset, client, *, large):
+        places = held_places(client, large=large)
         if isinstance(places, throttling.Refusal):
             return refused(request, places)
 
@@ -122,13 +124,16 @@ class Releasing:
         release(self.places)
 
 
-def held_places(client):
-    """A place among the client's exports at once and one among the site's; or why not."""
+def held_places(client, *, large):
+    """A place among the client's exports at once and, for a large list (one that takes
+    seconds), one among the site's; or why not."""
     own = throttling.Slots(
         f"export:{client}", size=settings.EXPORT_CONCURRENT_PER_CLIENT, hold_for=SLOT_SECONDS
     )
     if not own.acquire():
         return throttling.Refusal("client-busy", 30)
+    if not large:
+        return (own,)
     site = throttling.Slots(
         "export:site", size=settings.EXPORT_CONCURRENT_STREAMS, hold_for=SLOT_SECONDS
     )

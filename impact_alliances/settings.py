@@ -253,7 +253,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2_000)
 EXPORT_FILES_HOURS = env.int("EXPORT_FILES_HOURS", default=24)  # how long a file is kept
 # Per client (address): exports per window, and at most so many at once; for the site (per
-# process without a shared cache): files written while the visitor waits, exports queued.
+# process without a shared cache): CSV lists longer than EXPORT_BACKGROUND_ROWS streamed at
+# once, exports queued.
 EXPORT_RATE_LIMIT = env.int("EXPORT_RATE_LIMIT", default=30)
 EXPORT_RATE_WINDOW = env.int("EXPORT_RATE_WINDOW", default=600)  # seconds
 EXPORT_CONCURRENT_PER_CLIENT = env.int("EXPORT_CONCURRENT_PER_CLIENT", default=2)

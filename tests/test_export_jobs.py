@@ -172,6 +172,8 @@ def test_export_at_once_per_client_and_for_the_site(client, settings, six):
     full = client.get("/exemples/export.csv", REMOTE_ADDR="10.0.0.3")
     assert full.status_code == 503 and full["Retry-After"] == "30"
     assert "beaucoup d'exports en ce moment" in full.content.decode()
+    ExampleFactory(title="Seule", odd=[5])  # a short list takes no place among the site's
+    assert client.get("/exemples/export.csv?odd=5", REMOTE_ADDR="10.0.0.4").status_code == 200
     b"".join(first.streaming_content)  # read to the end: both places are given back
     assert client.get("/exemples/export.csv").status_code == 200
     stop_download(second)  # a download stopped half-way gives its place back too

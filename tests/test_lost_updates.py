@@ -289,3 +289,14 @@ def test_relations_written_in_bulk_advance_versions(example):
     before = version(example)
     services.set_relations(items=[(example, {"domains": [_domain()]})], replace=True)
     assert version(example) == before + 1
+
+
+def test_example_form_with_errors_and_an_emptied_slug_is_shown_again(client, curator, example):
+    """The slug is filled from the title on save; a form sent back with errors before that
+    has no public link to show (it was a 500)."""
+    url, data = change_form_data(client, example)
+    response = client.post(url, {**data, "slug": "", "title": ""})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" in response.content.decode()
+    example.refresh_from_db()
+    assert example.title == "Jardin partagé" and example.slug

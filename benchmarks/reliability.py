@@ -1,0 +1,212 @@
+"""The pieces of `make reliability`: a /healthz watcher, a download that follows a queued
+export, and the curators and readers of the SQLite phase. Every request goes to 127.0.0.1,
+every loop is bounded by a deadline."""
+
+import http.client
+import re
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .stats import summary
+from .timing import HOST
+
+TIMEOUT = 60  # seconds one request may take before it counts as failed
+
+
+def request(port, method, path, *, headers=None, body=None):
+    """(status, headers, body bytes, seconds); status 0 when the connection failed."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    started = time.perf_counter()
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        content = response.read()
+        return response.status, dict(response.getheaders()), content, time.perf_counter() - started
+    except OSError:
+        return 0, {}, b"", time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+class Watcher(threading.Thread):
+    """GET /healthz every `every` seconds until stopped: latencies, failures, and when the
+    application stopped and started answering again."""
+
+    def __init__(self, port, every=0.2):
+        super().__init__(daemon=True)
+        self.port, self.every = port, every
+        self.stopped = threading.Event()
+        self.latencies, self.failures = [], 0
+        self.first_failure = self.recovered = None
+
+    def run(self):
+        while not self.stopped.is_set():
+            status, _, _, seconds = request(self.port, "GET", "/healthz")
+            now = time.monotonic()
+            self.latencies.append(seconds)
+            if status != 200:
+                self.failures += 1
+                self.first_failure = self.first_failure or now
+                self.recovered = None
+            elif self.first_failure and self.recovered is None:
+                self.recovered = now
+            self.stopped.wait(self.every)
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+        return {
+            "checks": len(self.latencies),
+            "failures": self.failures,
+            **{f"{k}_ms": v * 1000 for k, v in summary(self.latencies).items() if k != "n"},
+            "max_ms": max(self.latencies, default=0) * 1000,
+        }
+
+
+def export(port, path, address, *, deadline):
+    """One visitor's export: the file when it streams, or the queued job followed to its
+    file. (outcome, status, bytes, seconds)."""
+    headers = {"X-Real-IP": address}
+    started = time.perf_counter()
+    status, answer, body, _ = request(port, "GET", path, headers=headers)
+    if status == 302:
+        job = answer["Location"]
+        while time.monotonic() < deadline:
+            status, _, page, _ = request(port, "GET", job, headers=headers)
+            if status != 200 or "prêt" in page.decode() or "échoué" in page.decode():
+                break
+            time.sleep(1)
+        status, _, body, _ = request(port, "GET", job + "fichier", headers=headers)
+        outcome = "fichier écrit par le worker"
+    else:
+        outcome = "fichier servi dans la requête" if status == 200 else "refusé"
+    return outcome, status, len(body), time.perf_counter() - started
+
+
+class FormReader(HTMLParser):
+    """The fields of the form `form_id`: what a browser would send back."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside = form_id, False
+        self.fields, self.select, self.textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside:
+            return
+        if tag == "option":
+            if self.select is not None and "selected" in attrs:
+                self.fields.append((self.select, attrs.get("value", "")))
+        elif "name" not in attrs:
+            return
+        elif tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "file", "image", "reset"):
+                self.fields.append((attrs["name"], attrs.get("value", "")))
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.fields.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+
+@dataclass
+class Tally:
+    """What a group of clients saw, by kind of request and status."""
+
+    counts: dict = field(default_factory=dict)
+    locked: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind, status, body=b""):
+        with self.lock:
+            key = f"{kind} {status}"
+            self.counts[key] = self.counts.get(key, 0) + 1
+            if b"database is locked" in body:
+                self.locked += 1
+
+
+def reader(port, paths, tally, deadline):
+    index = 0
+    while time.monotonic() < deadline:
+        status, _, body, _ = request(port, "GET", paths[index % len(paths)])
+        tally.add("lecture", status, body)
+        index += 1
+
+
+def curator(port, cookie, example_ids, tally, deadline, number):
+    """Save an example's change form with a new summary; every third turn, run an admin
+    action on a few examples; as a curator in a browser would."""
+    turn = 0
+    while time.monotonic() < deadline:
+        example = example_ids[(number * 7 + turn) % len(example_ids)]
+        path = f"/admin/catalogue/example/{example}/change/"
+        status, answer, page, _ = request(port, "GET", path, headers={"Cookie": cookie})
+        cookie = with_csrf_cookie(cookie, answer)
+        tally.add("formulaire", status, page)
+        if status == 200:
+            form = FormReader("example_form")
+            form.feed(page.decode())
+            summary_text = f"Résumé modifié par la mesure ({number}, {turn})."
+            fields = [(k, summary_text if k == "summary" else v) for k, v in form.fields]
+            status, _, body, _ = post(port, path, fields, cookie)
+            saved = status == 302 or (status == 200 and b"errornote" not in body)
+            tally.add("enregistrement", status if saved else f"{status} refusé", body)
+        if turn % 3 == 2:
+            status, _, page, _ = request(
+                port, "GET", "/admin/catalogue/example/", headers={"Cookie": cookie}
+            )
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            if token:
+                chosen = example_ids[turn % len(example_ids) :][:5]
+                fields = [("csrfmiddlewaretoken", token.group(1).decode()),
+                          ("action", "mark_verified"), ("index", "0")]  # fmt: skip
+                fields += [("_selected_action", str(pk)) for pk in chosen]
+                status, _, body, _ = post(port, "/admin/catalogue/example/", fields, cookie)
+                tally.add("action", status, body)
+        turn += 1
+
+
+def with_csrf_cookie(cookie, answer):
+    """The cookie header with the CSRF cookie a page has just set, as a browser keeps it."""
+    match = re.search(r"csrftoken=([^;]+)", answer.get("Set-Cookie", ""))
+    if match and "csrftoken=" not in cookie:
+        return f"{cookie}; csrftoken={match.group(1)}"
+    return cookie
+
+
+def post(port, path, fields, cookie):
+    token = dict(fields).get("csrfmiddlewaretoken", "")
+    csrf = re.search(r"csrftoken=([^;]+)", cookie)
+    return request(
+        port,
+        "POST",
+        path,
+        body=urllib.parse.urlencode(fields),
+        headers={
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://{HOST}:{port}{path}",
+            "X-CSRFToken": token or (csrf.group(1) if csrf else ""),
+        },
+    )
