@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,7 @@ from import_export.results import RowResult
 
 from territoires.models import Territory, TerritoryLevel
 
-from . import locking, services
+from . import import_jobs, locking, services
 from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .collation import french_order
@@ -243,8 +244,31 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
                 self.admin_site.admin_view(self.import_template_view),
                 name="{}_{}_import_template".format(*info),
             ),
+            path(
+                "import/suivi/<uuid:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def import_job_view(self, request, job_id):
+        return import_jobs.import_job_view(self, request, job_id)
+
+    def process_import(self, request, **kwargs):
+        """Confirm the previewed file: in the request when it is short, else queued for the
+        task worker (catalogue.import_jobs)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)  # the library's error page
+        tmp_storage, dataset = import_jobs.read_confirmed_file(self, confirm_form.cleaned_data)
+        if len(dataset) > settings.IMPORT_BACKGROUND_ROWS:
+            return import_jobs.queue(self, request, confirm_form.cleaned_data, len(dataset))
+        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+        tmp_storage.remove()
+        return self.process_result(result, request)
 
     def import_template_view(self, request, extension):
         """An empty sheet with the import headers, in CSV, XLSX or ODS."""

@@ -69,3 +69,11 @@ def remove_old_exports() -> None:
     for name in storage.listdir("")[1]:
         if storage.get_modified_time(name) < limit:
             storage.delete(name)
+
+
+@task()
+def confirm_import(*, model: str, user_id: int, rows: int, file: dict) -> dict:
+    """Write a previewed import file, all or nothing (catalogue.import_jobs)."""
+    from . import import_jobs  # the admin's import machinery, loaded by the worker only
+
+    return import_jobs.confirm(model=model, user_id=user_id, file=file)

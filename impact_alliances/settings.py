@@ -232,6 +232,8 @@ LOGGING = {
 # Catalogue limits (see docs/import-export.md).
 IMPORT_MAX_FILE_SIZE = env.int("IMPORT_MAX_FILE_SIZE", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Confirming a longer file is queued for the task worker (catalogue.import_jobs).
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=1_000)
 # Limits on what reading a file costs, checked before the file is parsed in full.
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
 IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=1_000_000)  # rows × columns
