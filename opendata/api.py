@@ -20,6 +20,9 @@ from territoires.models import Territory, TerritoryLevel
 
 from . import serializers
 
+# Reference lists fit on one page (21 objectives, 15 domains); territories take 370.
+REFERENCE_PAGE_SIZE = 100
+
 
 def error_messages(errors) -> dict[str, list[str]]:
     """{parameter: [French messages]}, the messages the list page shows beside its filters."""
@@ -68,6 +71,7 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Actor.objects.public().with_related()
     serializer_class = serializers.ActorSerializer
     lookup_field = "slug"
+    page_size = ActorListView.paginate_by
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActorFilterSet
 
@@ -101,6 +105,7 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]
     filterset_class = TerritoryFilterSet
+    page_size = REFERENCE_PAGE_SIZE
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -112,6 +117,7 @@ class DomainViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Domain.objects.order_by("name", "pk")
     serializer_class = serializers.DomainSerializer
     lookup_field = "slug"
+    page_size = REFERENCE_PAGE_SIZE
 
 
 class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
@@ -119,3 +125,4 @@ class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Objective.objects.order_by("-family", "number")
     serializer_class = serializers.ObjectiveSerializer
+    page_size = REFERENCE_PAGE_SIZE

@@ -12,8 +12,15 @@ from impact_alliances.security import client_ip
 class Pagination(PageNumberPagination):
     """`?page=N`; `count` is the total, `next`/`previous` the neighbouring pages' links."""
 
-    page_size = settings.EXAMPLES_PER_PAGE
     invalid_page_message = _("Page invalide : « %(page_number)s » (%(message)s).")
+
+    def get_page_size(self, request):
+        """The view's `page_size`, else the example list page's (read at each request)."""
+        return getattr(self.view, "page_size", None) or settings.EXAMPLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
+        return super().paginate_queryset(queryset, request, view)
 
 
 class AnonymousClientThrottle(AnonRateThrottle):
