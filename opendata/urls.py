@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from catalogue.caching import public_page
 
 from . import api, views
-from .csp import embeddable
+from .csp import documentation, embeddable
 from .feeds import ExampleFeed
 from .sitemaps import SITEMAPS
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/v1/documentation/",
-        SpectacularSwaggerSplitView.as_view(url_name="opendata:schema"),
+        documentation(SpectacularSwaggerSplitView.as_view(url_name="opendata:schema")),
         name="api_documentation",
     ),
     path("api/v1/", include(router.urls)),

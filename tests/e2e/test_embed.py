@@ -63,3 +63,13 @@ def test_example_page_json_ld_runs_under_the_policy(page, alliance):
     block = page.locator('script[type="application/ld+json"]').text_content()
     assert alliance.title in block
     assert violations == []
+
+
+def test_api_documentation_runs_under_the_policy(page, reference_data):
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    page.goto("/api/v1/documentation/")
+    expect(
+        page.locator(".opblock-summary-path", has_text="/api/v1/exemples/").first
+    ).to_be_visible()
+    assert violations == []
