@@ -1,6 +1,7 @@
 """The one ExampleFilterSet that the list page, its facet counts and its exports share."""
 
 import re
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
@@ -189,8 +190,8 @@ class ExampleFilterSet(django_filters.FilterSet):
             self._search_condition = search.match_condition(self.search_plan)
         return queryset.filter(self._search_condition)
 
-    def filter_territory(self, queryset, name, territory):
-        return queryset.in_territory(territory)
+    def filter_territory(self, queryset, name, value: Territory):
+        return queryset.in_territory(value)
 
     def filter_actor_types(self, queryset, name, values):
         # An alliance between every type given: one condition per type.
@@ -206,30 +207,30 @@ class ExampleFilterSet(django_filters.FilterSet):
         links = getattr(Example, relation).through.objects.filter(**lookup)
         return queryset.filter(pk__in=links.values("example_id"))
 
-    def filter_domains(self, queryset, name, values):
-        return self._any_of(queryset, "domains", domain__slug__in=values)
+    def filter_domains(self, queryset, name, value: list[str]):
+        return self._any_of(queryset, "domains", domain__slug__in=value)
 
-    def filter_odd(self, queryset, name, values):
+    def filter_odd(self, queryset, name, value: list[str]):
         return self._any_of(
             queryset,
             "objectives",
             objective__family=ObjectiveFamily.ODD,
-            objective__number__in=values,
+            objective__number__in=value,
         )
 
-    def filter_alliance_objectives(self, queryset, name, values):
+    def filter_alliance_objectives(self, queryset, name, value: list[str]):
         return self._any_of(
             queryset,
             "objectives",
             objective__family=ObjectiveFamily.ALLIANCE,
-            objective__number__in=values,
+            objective__number__in=value,
         )
 
-    def filter_partnership_types(self, queryset, name, values):
-        return self._any_of(queryset, "partnership_types", partnershiptype__slug__in=values)
+    def filter_partnership_types(self, queryset, name, value: list[str]):
+        return self._any_of(queryset, "partnership_types", partnershiptype__slug__in=value)
 
-    def filter_actor(self, queryset, name, actor):
-        return queryset.filter(pk__in=Partnership.objects.filter(actor=actor).values("example"))
+    def filter_actor(self, queryset, name, value: Actor):
+        return queryset.filter(pk__in=Partnership.objects.filter(actor=value).values("example"))
 
     # --- whole-set operations ----------------------------------------------------------------
 
@@ -287,6 +288,12 @@ class ExampleFilterSet(django_filters.FilterSet):
             return sorted(matching, key=lambda pk: (relevance.get(pk, 0), years[pk], pk))[::-1]
         return sorted(matching, key=lambda pk: (years[pk], pk), reverse=choice == "recent")
 
+    def ordered_results(self):
+        """The ordered ids with their number read from the facet index, for any paginator
+        (the list page, the API): a page reads only its own ids, and no COUNT query runs."""
+        total = self.facet_counts()["total"][""]
+        return CountedIds(self.ordered_ids(), total)
+
     def filter_queryset(self, queryset):
         return self.sort(self._apply(queryset, excluded=None))
 
@@ -324,8 +331,24 @@ class ExampleFilterSet(django_filters.FilterSet):
         return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
 
     def facet_counts(self):
-        """{facet: {value: count}} plus {"total": {"": n}} (see catalogue.facets)."""
-        return facets.facet_counts(self)
+        """{facet: {value: count}} plus {"total": {"": n}} (see catalogue.facets); counted
+        once per FilterSet."""
+        if getattr(self, "_facet_counts", None) is None:
+            self._facet_counts = facets.facet_counts(self)
+        return self._facet_counts
+
+
+class CountedIds(Sequence):
+    """Ids in order (a list or a values_list query) whose number is already known."""
+
+    def __init__(self, ids, count):
+        self.ids, self.count_ = ids, count
+
+    def __len__(self):
+        return self.count_
+
+    def __getitem__(self, index):
+        return list(self.ids[index]) if isinstance(index, slice) else self.ids[index]
 
 
 class ActorFilterForm(forms.Form):

@@ -67,10 +67,9 @@ class ExampleListView(TemplateView):
         valid = filterset.is_valid()
         counts = filterset.facet_counts() if valid else {}
         # A filter that cannot be applied shows its error and no results, never everything.
-        ordered = filterset.ordered_ids() if valid else []
+        ordered = filterset.ordered_results() if valid else []
         # The page's ids first (a narrow sort), then its rows and their relations.
         paginator = Paginator(ordered, settings.EXAMPLES_PER_PAGE)
-        paginator.count = counts.get("total", {}).get("", 0) if valid else 0
         page_number = filterset.form.cleaned_data.get("page") if valid else 1
         page = paginator.get_page(page_number or 1)
         page.object_list = Example.objects.for_cards().in_order(list(page.object_list))

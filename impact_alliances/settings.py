@@ -46,7 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "import_export",
     "csp",
     "axes",
@@ -54,12 +59,15 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "territoires",
     "catalogue",
+    "opendata",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: its redirects carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -280,3 +288,44 @@ if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).
     )
 DATA_LICENCE = env.str("DATA_LICENCE", default="Licence Ouverte / Open Licence 2.0 (Etalab)")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+DATA_LICENCE_URL = env.str(
+    "DATA_LICENCE_URL", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)
+# Open data (docs/open-data.md): where `export_open_data` writes the dump /donnees/ serves.
+OPEN_DATA_DIR = Path(env.str("OPEN_DATA_DIR", default=str(BASE_DIR / "var" / "donnees")))
+FEED_SIZE = env.int("FEED_SIZE", default=30)
+EMBED_SIZE = env.int("EMBED_SIZE", default=10)
+# The sites that may show /integrer/ in a frame ("*": any); every other page refuses frames.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+# Requests per anonymous client address to /api/ (DRF notation: 120/min, 5000/hour).
+API_ANON_RATE = env.str("API_ANON_RATE", default="120/min")
+
+# The read-only API: JSON only (no browsable HTML: a cached answer is the same for every
+# client), anonymous (no session, no CSRF), paginated, throttled per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.rest.AnonymousClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "opendata.rest.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Impact Alliances — API des données ouvertes",
+    "DESCRIPTION": (
+        "Lecture seule. Les exemples publiés, leurs acteurs, territoires, domaines et "
+        "objectifs ; la liste des exemples prend les paramètres de /exemples/."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from this site (drf-spectacular-sidecar): the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# CORS (django-cors-headers): any site may read the API from a browser; nothing else.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -105,6 +105,16 @@ class TerritoryQuerySet(models.QuerySet):
                 conditions.append(Q(search_key__contains=f" {word}"))
         return self.filter(reduce(and_, conditions)).ranked()
 
+    def on_paths_of(self, located):
+        """The territories that `located` (rows whose first value is a territory's path)
+        lie in, and every territory above them, in path order."""
+        paths = {path for (path, *_rest) in located if path}
+        slugs = {slug for path in paths for slug in path.strip("/").split("/")}
+        return self.filter(slug__in=slugs).order_by("path", "pk")
+
+    def with_parent(self):
+        return self.select_related("parent")
+
     def ranked(self):
         """Région > département > intercommunality > commune, then the more populous."""
         rank = Case(

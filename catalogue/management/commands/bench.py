@@ -37,7 +37,8 @@ REGION = "region-32"
 EXPORT_ROWS = 10_000
 ADMIN_USER = "mesure-admin"
 OUT = settings.BASE_DIR / "var" / "bench"
-LISTS = {"/exemples/", "/exemples/export.csv", "/exemples/export.xlsx"}  # counted in "résultats"
+# Counted in "résultats".
+LISTS = {"/exemples/", "/exemples/export.csv", "/exemples/export.xlsx", "/api/v1/exemples/"}
 
 
 @dataclass
@@ -225,6 +226,9 @@ class Command(BaseCommand):
             Target("accueil", "/"),
             Target("liste", "/exemples/"),
             Target("liste filtrée (région, type d'acteur, domaine)", f"/exemples/?{filters}"),
+            Target("API, liste filtrée (les mêmes filtres)", f"/api/v1/exemples/?{filters}",
+                   compare_to="liste filtrée (région, type d'acteur, domaine)"),
+            Target("flux Atom filtré (les mêmes filtres)", f"/exemples/flux.atom?{filters}"),
             *(Target(f"recherche {kind} « {word} »", f"/exemples/?q={word}")
               for kind, word in words),
             *(Target(f"recherche {kind} « {word} » + filtres", f"/exemples/?q={word}&{filters}")
