@@ -210,3 +210,59 @@ def post(port, path, fields, cookie):
             "X-CSRFToken": token or (csrf.group(1) if csrf else ""),
         },
     )
+
+
+def multipart(fields, files):
+    """A multipart/form-data body: (content type, bytes)."""
+    boundary = "----fiabilite-impact-alliances"
+    parts = []
+    for name, value in fields:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
+    for name, (file_name, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{file_name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts)
+
+
+def import_through_admin(port, cookie, file_name, content, *, deadline):
+    """A curator's import of a whole file: preview, confirmation, then the follow-up page
+    until it ends. The seconds of each step and the final sentence."""
+    figures = {}
+    page_path = "/admin/catalogue/example/import/"
+    status, answer, page, _ = request(port, "GET", page_path, headers={"Cookie": cookie})
+    cookie = with_csrf_cookie(cookie, answer)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    content_type, body = multipart(
+        [("csrfmiddlewaretoken", token), ("resource", "0"), ("format", "0")],
+        {"import_file": (file_name, content)},
+    )
+    status, _, page, seconds = request(
+        port, "POST", page_path, body=body,
+        headers={"Cookie": cookie, "Content-Type": content_type},
+    )  # fmt: skip
+    figures["preview_status"], figures["preview_seconds"] = status, seconds
+    confirm = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.decode())
+    if "import_file_name" not in dict(confirm):
+        figures["outcome"] = "aperçu sans confirmation possible"
+        return figures
+    status, answer, _, seconds = post(port, "/admin/catalogue/example/process_import/",
+                                      confirm, cookie)  # fmt: skip
+    figures["confirm_status"], figures["confirm_seconds"] = status, seconds
+    follow = answer.get("Location", "")
+    started = time.monotonic()
+    while follow and time.monotonic() < deadline:
+        status, _, page, _ = request(port, "GET", follow, headers={"Cookie": cookie})
+        text = page.decode()
+        ended = re.search(r"(Import (?:terminé|annulé)[^<]*|La confirmation a échoué)", text)
+        if status != 200 or ended:
+            figures["outcome"] = ended.group(1) if ended else f"suivi : {status}"
+            break
+        time.sleep(1)
+    figures["worker_seconds"] = time.monotonic() - started
+    return figures

@@ -4,12 +4,13 @@
     manage.py reliability [--examples 24000] [--seconds 60] [--restart-at 20]
 
 Run on a migrated PostgreSQL database with the reference data, with PG_RESTART_COMMAND
-set (scripts/with-postgres.sh does it) and preferably a shared CACHE_URL. Four phases:
+set (scripts/with-postgres.sh does it) and preferably a shared CACHE_URL. Five phases:
 1. mixed load: wrk, 50 connections, lists, searches, filters, pages and exports, gunicorn
    configured as docs/deployment.md and the task worker beside it;
 2. the same load while PostgreSQL restarts: failed requests, time until /healthz answers;
 3. ten visitors export large lists at once while /healthz is polled;
-4. the SQLite default (a new file): 5 readers and 5 curators saving and running actions.
+4. a curator imports 20,000 rows through the admin: preview, then confirmation by the worker;
+5. the SQLite default (a new file): 5 readers and 5 curators saving and running actions.
 Figures in var/reliability/report.md (and .json).
 """
 
@@ -24,16 +25,21 @@ import threading
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.http import QueryDict
+from django.test import Client
 
 from benchmarks import load, reliability, servers, timing
 from catalogue.filtersets import ExampleFilterSet
+from catalogue.management.commands import bench_import
 from catalogue.models import Example, Partnership
+from catalogue.spreadsheets import FORMAT_BY_EXTENSION
 
 SEED = 11
+IMPORT_ROWS = 20_000
 OUT = settings.BASE_DIR / "var" / "reliability"
 # As docs/deployment.md: five sync workers, a 30 s time limit.
 GUNICORN = ["--workers", "5", "--timeout", "30", "--graceful-timeout", "10", "--log-level",
@@ -41,6 +47,7 @@ GUNICORN = ["--workers", "5", "--timeout", "30", "--graceful-timeout", "10", "--
 SQLITE_SESSIONS = """
 import json
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import get_user_model
 from django.test import Client
 from catalogue.models import Example
@@ -76,13 +83,15 @@ class Command(BaseCommand):
         port = servers.free_port()
         env = os.environ | {"DJANGO_CLIENT_IP_HEADER": "X-Real-IP"}
         with self.application(port, env, "postgresql"):
-            self.say(f"1/4 charge mixte : wrk, {load.CONNECTIONS} connexions, {seconds} s")
+            self.say(f"1/5 charge mixte : wrk, {load.CONNECTIONS} connexions, {seconds} s")
             self.results["mixed"] = load.run(port, paths, seconds=seconds, workdir=OUT)
-            self.say(f"2/4 même charge, PostgreSQL redémarré à {restart_at} s")
+            self.say(f"2/5 même charge, PostgreSQL redémarré à {restart_at} s")
             self.results["restart"] = self.with_restart(port, paths, seconds, restart_at)
-            self.say(f"3/4 {len(large)} exports volumineux simultanés, /healthz interrogé")
+            self.say(f"3/5 {len(large)} exports volumineux simultanés, /healthz interrogé")
             self.results["exports"] = self.exports_at_once(port, large)
-        self.say(f"4/4 défaut SQLite : 5 lecteurs et 5 curateurs pendant {seconds} s")
+            self.say(f"4/5 import de {IMPORT_ROWS} lignes par l'administration")
+            self.results["import"] = self.large_import(port)
+        self.say(f"5/5 défaut SQLite : 5 lecteurs et 5 curateurs pendant {seconds} s")
         self.results["sqlite"] = self.sqlite_writers(seconds)
         (OUT / "report.json").write_text(json.dumps(self.results, indent=2, ensure_ascii=False))
         report = self.report()
@@ -215,6 +224,25 @@ class Command(BaseCommand):
             ],
         }
 
+    def large_import(self, port):
+        user, _ = get_user_model().objects.get_or_create(
+            username=bench_import.BENCH_USER, defaults={"is_staff": True, "is_superuser": True}
+        )
+        bench_import.ensure_actors()
+        content = FORMAT_BY_EXTENSION["xlsx"]().export_data(bench_import.make_rows(IMPORT_ROWS))
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+        connections.close_all()
+        figures = reliability.import_through_admin(
+            port, cookie, "import-20000.xlsx", content, deadline=time.monotonic() + 900
+        )
+        figures["rows"] = IMPORT_ROWS
+        figures["written"] = Example.objects.filter(created_by=user).count()
+        return figures
+
     def sqlite_writers(self, seconds):
         with tempfile.TemporaryDirectory(prefix="fiabilite-sqlite-") as folder:
             env = os.environ | {"DATABASE_URL": f"sqlite:///{folder}/catalogue.sqlite3"}
@@ -258,6 +286,7 @@ class Command(BaseCommand):
     def report(self):
         r = self.results
         mixed, restart, sqlite = r["mixed"], r["restart"], r["sqlite"]
+        imported = r["import"]
 
         def load_line(f):
             return (
@@ -291,7 +320,13 @@ class Command(BaseCommand):
                 f"{e['seconds']:.1f} s"
                 for e in r["exports"]["exports"]
             ),
-            f"4. Défaut SQLite, 5 lecteurs et 5 curateurs : lecteurs {sqlite['readers']}, "
+            f"4. Import de {imported['rows']} lignes (XLSX) par l'administration : aperçu "
+            f"{imported.get('preview_status')} en {imported.get('preview_seconds', 0):.1f} s, "
+            f"confirmation {imported.get('confirm_status')} en "
+            f"{imported.get('confirm_seconds', 0):.1f} s, puis worker "
+            f"{imported.get('worker_seconds', 0):.0f} s : « {imported.get('outcome')} » ; "
+            f"{imported['written']} exemples en base.",
+            f"5. Défaut SQLite, 5 lecteurs et 5 curateurs : lecteurs {sqlite['readers']}, "
             f"curateurs {sqlite['curators']} ; « database is locked » : "
             f"{sqlite['locked_in_pages']} dans les pages, {sqlite['locked_in_log']} dans le "
             f"journal.",
