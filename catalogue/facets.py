@@ -39,7 +39,10 @@ _index = {"version": None, "value": None}
 
 
 class FacetIndex:
-    """{facet: {value: BitMap of published example ids}} and the set of all of them."""
+    """{facet: {value: BitMap of published example ids}} and the set of all of them.
+
+    Besides the list's facets: "annee" (start year) and "entre_pairs" (at least two actors
+    of a type), which the Fiches Repères count."""
 
     def __init__(self):
         from .models import Domain, Example, Objective, Partnership, PartnershipType
@@ -52,6 +55,10 @@ class FacetIndex:
         for year, ids in _grouped(published, "start_year", "pk"):
             self.years.update(dict.fromkeys(ids, year))
         self.all = BitMap(self.years)
+        by_year = defaultdict(list)
+        for pk, year in self.years.items():
+            by_year[year].append(pk)
+        self.bitmaps["annee"] = {year: BitMap(ids) for year, ids in by_year.items()}
         for scale, ids in _grouped(published.exclude(scale=""), "scale", "pk"):
             self.bitmaps["echelle"][scale] = BitMap(ids)
         # Territory paths are "/pays-fr/region-32/departement-59/…": fixed offsets.
@@ -92,6 +99,13 @@ class FacetIndex:
         partners = Partnership.objects.order_by()
         for actor_type, ids in _grouped(partners, "actor__actor_type", "example"):
             self.bitmaps["type_acteur"][actor_type] = BitMap(ids) & self.all
+        peers = defaultdict(list)
+        for example, actor_type in _raw_rows(
+            Partnership.objects.peers().values_list("example", "actor__actor_type")
+        ):
+            peers[actor_type].append(example)
+        for actor_type, ids in peers.items():
+            self.bitmaps["entre_pairs"][actor_type] = BitMap(ids) & self.all
         public_partners = partners.filter(example__status=ExampleStatus.PUBLIE)
         # The home page's key figures.
         self.figures = {
@@ -171,8 +185,8 @@ def facet_counts(filterset) -> dict[str, dict[str, int]]:
 def _kept_by(filterset, index, name, value) -> BitMap:
     from territoires.models import TerritoryLevel
 
-    if name == "type_acteur":
-        return index.all_of("type_acteur", value)
+    if name in ("type_acteur", "entre_pairs"):
+        return index.all_of(name, value)
     if name in FACET_FILTERS and name != "territoire":
         return index.any_of(name, value)
     if name == "territoire" and value.level in (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT):

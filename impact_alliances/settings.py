@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "territoires",
     "catalogue",
+    "reperes",
 ]
 
 MIDDLEWARE = [

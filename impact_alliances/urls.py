@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", catalogue_views.healthz, name="healthz"),
     path("territoires/", include("territoires.urls")),
+    path("reperes/", include("reperes.urls")),
     path("", include("catalogue.urls")),
 ]
 
