@@ -4,6 +4,7 @@ Templates draw the SVG; this module only turns counts into numbers on a fixed sc
 every chart is readable without JavaScript and its colours are classes (the CSP forbids
 inline styles)."""
 
+import math
 from dataclasses import dataclass
 
 # Colour steps of the map and of the matrix (classes bucket-0 … bucket-5 in site.css).
@@ -40,28 +41,29 @@ class Column:
     labelled: bool = False
 
 
-COLUMN_WIDTH, COLUMN_GAP, CHART_HEIGHT = 16, 4, 120
+CHART_WIDTH, CHART_HEIGHT, LABEL_SPACING = 600, 160, 48  # viewBox units
 
 
 def with_positions(columns: list[Column]) -> dict:
-    """Columns placed in a viewBox `width` × CHART_HEIGHT (+ room for the year labels): one
-    label every few columns so that they never overlap."""
+    """Columns spread over a CHART_WIDTH × CHART_HEIGHT viewBox (+ a line for the years),
+    one year label every few columns so that labels never overlap."""
     tallest = max((column.count for column in columns), default=0) or 1
-    step = max(1, len(columns) // 8)
+    slot = CHART_WIDTH / max(len(columns), 1)
+    width = round(slot * 0.8, 2)
+    step = max(1, math.ceil(LABEL_SPACING / slot))
     for index, column in enumerate(columns):
-        column.x = index * (COLUMN_WIDTH + COLUMN_GAP)
+        column.x = round(index * slot + (slot - width) / 2, 2)
         column.height = round(CHART_HEIGHT * column.count / tallest, 2)
         column.y = round(CHART_HEIGHT - column.height, 2)
-        column.centre = column.x + COLUMN_WIDTH / 2
-        column.labelled = index % step == 0 or index == len(columns) - 1
-    width = max(len(columns) * (COLUMN_WIDTH + COLUMN_GAP) - COLUMN_GAP, COLUMN_WIDTH)
+        column.centre = round(index * slot + slot / 2, 2)
+        column.labelled = index % step == 0
     return {
         "columns": columns,
-        "width": width,
+        "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
-        "view_height": CHART_HEIGHT + 20,
-        "label_y": CHART_HEIGHT + 15,
-        "column_width": COLUMN_WIDTH,
+        "view_height": CHART_HEIGHT + 22,
+        "label_y": CHART_HEIGHT + 17,
+        "column_width": width,
     }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pyroaring import BitMap
 
+from catalogue import facets
 from catalogue.choices import ActorType, ObjectiveFamily, Scale
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example, Partnership
@@ -265,12 +266,27 @@ def territory_map(subject, index, within, departements) -> dict:
     départements highlighted; the other fiches, the counts of their examples."""
     territory = subject.territory
     highlighted = set()
+    params = subject.params
     if territory is None:
         counts = index.counts("departement", within)
     else:
         counts = index.counts("departement", index.all)
+        params = QueryDict()
         if territory.level == TerritoryLevel.REGION:
             highlighted = {t.slug for t in departements if t.parent_id == territory.pk}
         else:
             highlighted = set(territory.path.strip("/").split("/"))
-    return francemap.france_map(departements, counts, highlighted=highlighted)
+    return francemap.france_map(
+        departements,
+        counts,
+        list_url=lambda slug: list_url(query_with(params, territoire=slug)),
+        highlighted=highlighted,
+    )
+
+
+def national_map() -> dict:
+    """The map of every published example, for the home page (one query: the départements)."""
+    index = facets.current_index()
+    departements = Territory.objects.filter(level=TerritoryLevel.DEPARTEMENT)
+    france = Subject(kind="france", name=_("France"))
+    return territory_map(france, index, index.all, departements)

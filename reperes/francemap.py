@@ -55,12 +55,14 @@ class Area:
     count: int = 0
     bucket: int = 0
     current: bool = False
+    list_url: str = ""  # the list of the examples counted
 
 
-def france_map(departements, counts: dict[str, int], *, highlighted=()) -> dict:
+def france_map(departements, counts: dict[str, int], *, list_url, highlighted=()) -> dict:
     """The map's context: an Area per shape (a département of the reference data, or, if the
-    data lack it, a plain shape), the insets and the legend. `counts` maps slugs to counts;
-    `highlighted` holds the slugs of the départements the fiche is about."""
+    data lack it, a plain shape), the insets and the legend. `counts` maps slugs to counts,
+    `list_url(slug)` gives the list each counts; `highlighted` holds the slugs of the
+    départements the fiche is about."""
     by_code = {t.code: t for t in departements}
     maximum = max(counts.values(), default=0)
     areas = []
@@ -74,6 +76,7 @@ def france_map(departements, counts: dict[str, int], *, highlighted=()) -> dict:
                 count=count,
                 bucket=charts.bucket(count, maximum),
                 current=territory is not None and territory.slug in highlighted,
+                list_url=list_url(territory.slug) if territory else "",
             )
         )
     # The highlighted ones last: their outline is drawn above their neighbours'.
