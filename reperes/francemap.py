@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
 
 from . import charts
 
@@ -56,6 +57,7 @@ class Area:
     bucket: int = 0
     current: bool = False
     list_url: str = ""  # the list of the examples counted
+    fiche_url: str = ""
 
 
 def france_map(departements, counts: dict[str, int], *, list_url, highlighted=()) -> dict:
@@ -64,6 +66,7 @@ def france_map(departements, counts: dict[str, int], *, list_url, highlighted=()
     `list_url(slug)` gives the list each counts; `highlighted` holds the slugs of the
     départements the fiche is about."""
     by_code = {t.code: t for t in departements}
+    fiches = reverse("reperes:france")  # a hundred reverse() calls would cost more than the map
     maximum = max(counts.values(), default=0)
     areas = []
     for code, shape in shapes().items():
@@ -77,6 +80,7 @@ def france_map(departements, counts: dict[str, int], *, list_url, highlighted=()
                 bucket=charts.bucket(count, maximum),
                 current=territory is not None and territory.slug in highlighted,
                 list_url=list_url(territory.slug) if territory else "",
+                fiche_url=f"{fiches}{territory.slug}/" if territory else "",
             )
         )
     # The highlighted ones last: their outline is drawn above their neighbours'.
