@@ -41,8 +41,9 @@ _index = {"version": None, "value": None}
 class FacetIndex:
     """{facet: {value: BitMap of published example ids}} and the set of all of them.
 
-    Besides the list's facets: "annee" (start year) and "entre_pairs" (at least two actors
-    of a type), which the Fiches Repères count."""
+    Besides the list's facets: "annee" (start year) and, read when first asked (only the
+    Fiches Repères and `entre_pairs=` need it), "entre_pairs" (at least two actors of a type).
+    """
 
     def __init__(self):
         from .models import Domain, Example, Objective, Partnership, PartnershipType
@@ -99,13 +100,6 @@ class FacetIndex:
         partners = Partnership.objects.order_by()
         for actor_type, ids in _grouped(partners, "actor__actor_type", "example"):
             self.bitmaps["type_acteur"][actor_type] = BitMap(ids) & self.all
-        peers = defaultdict(list)
-        for example, actor_type in _raw_rows(
-            Partnership.objects.peers().values_list("example", "actor__actor_type")
-        ):
-            peers[actor_type].append(example)
-        for actor_type, ids in peers.items():
-            self.bitmaps["entre_pairs"][actor_type] = BitMap(ids) & self.all
         public_partners = partners.filter(example__status=ExampleStatus.PUBLIE)
         # The home page's key figures.
         self.figures = {
@@ -124,19 +118,32 @@ class FacetIndex:
         ordered = Actor.objects.public().order_by(french_order("name"), "pk")
         return list(ordered.values_list("pk", "actor_type"))
 
+    def of(self, facet) -> dict[str, BitMap]:
+        """{value: BitMap} of a facet; "entre_pairs" is read from the database the first time
+        (one grouped query; two workers asking at once read it twice, harmlessly)."""
+        if facet == "entre_pairs" and facet not in self.bitmaps:
+            from .models import Partnership
+
+            peers = defaultdict(list)
+            rows = Partnership.objects.peers().values_list("example", "actor__actor_type")
+            for example, actor_type in _raw_rows(rows):
+                peers[actor_type].append(example)
+            self.bitmaps[facet] = {kind: BitMap(ids) & self.all for kind, ids in peers.items()}
+        return self.bitmaps[facet]
+
     def any_of(self, facet, values) -> BitMap:
-        return BitMap.union(BitMap(), *(self.bitmaps[facet].get(v, BitMap()) for v in values))
+        return BitMap.union(BitMap(), *(self.of(facet).get(v, BitMap()) for v in values))
 
     def all_of(self, facet, values) -> BitMap:
         result = BitMap(self.all)
         for value in values:
-            result &= self.bitmaps[facet].get(value, BitMap())
+            result &= self.of(facet).get(value, BitMap())
         return result
 
     def counts(self, facet, within: BitMap) -> dict[str, int]:
         return {
             value: bitmap.intersection_cardinality(within)
-            for value, bitmap in self.bitmaps[facet].items()
+            for value, bitmap in self.of(facet).items()
         }
 
 

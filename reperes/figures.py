@@ -238,8 +238,8 @@ def places(subject, count: Counter, options) -> dict | None:
 def alliance_matrix(count: Counter) -> dict:
     """For each pair of actor types, the examples that involve both; on the diagonal, those
     with at least two actors of the type. Symmetric; every cell links to its list."""
-    by_type = count.index.bitmaps["type_acteur"]
-    peers = count.index.bitmaps["entre_pairs"]
+    by_type = count.index.of("type_acteur")
+    peers = count.index.of("entre_pairs")
     empty = BitMap()
     rows = []
     for first, first_label in ActorType.choices:
