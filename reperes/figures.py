@@ -115,7 +115,6 @@ def distributions(subject, filterset, count: Counter) -> list[dict]:
     objectives = filterset.objectives
     odd = [o for o in objectives if o.family == ObjectiveFamily.ODD]
     alliance = [o for o in objectives if o.family == ObjectiveFamily.ALLIANCE]
-    by_count = lambda bars: sorted(bars, key=lambda bar: (-bar.count, sort_key(bar.label)))  # noqa: E731
     specs = [
         (
             "odd",
@@ -129,17 +128,17 @@ def distributions(subject, filterset, count: Counter) -> list[dict]:
         (
             "domaine",
             _("Domaines d'action"),
-            by_count(count.bars("domaine", [(d.slug, d.name) for d in filterset.domains])),
+            most_first(count.bars("domaine", [(d.slug, d.name) for d in filterset.domains])),
         ),
         (
             "type_acteur",
             _("Types d'acteurs impliqués"),
-            by_count(count.bars("type_acteur", ActorType.choices)),
+            most_first(count.bars("type_acteur", ActorType.choices)),
         ),
         (
             "type_partenariat",
             _("Types de partenariat"),
-            by_count(
+            most_first(
                 count.bars(
                     "type_partenariat", [(t.slug, t.name) for t in filterset.partnership_types]
                 )
@@ -161,6 +160,10 @@ def distributions(subject, filterset, count: Counter) -> list[dict]:
         for name, title, bars in specs
         if not (name == "domaine" and subject.kind == "domaine")
     ]
+
+
+def most_first(bars: list[Bar]) -> list[Bar]:
+    return sorted(bars, key=lambda bar: (-bar.count, sort_key(bar.label)))
 
 
 def chart(name, title, bars) -> dict:
@@ -223,16 +226,15 @@ def places(subject, count: Counter, options) -> dict | None:
         found = [t for t in found if numbers[t.pk]]
     if not found:
         return None
-    ranked = sorted(found, key=lambda t: (-numbers[t.pk], sort_key(t.name)))
     bars = [
         Bar(
             label=str(t),
             count=numbers[t.pk],
             url=list_url(query_with(subject.params, territoire=t.slug)),
         )
-        for t in ranked
+        for t in found
     ]
-    return chart("territoire", title, bars)
+    return chart("territoire", title, most_first(bars))
 
 
 def alliance_matrix(count: Counter) -> dict:
