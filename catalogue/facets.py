@@ -39,7 +39,11 @@ _index = {"version": None, "value": None}
 
 
 class FacetIndex:
-    """{facet: {value: BitMap of published example ids}} and the set of all of them."""
+    """{facet: {value: BitMap of published example ids}} and the set of all of them.
+
+    Besides the list's facets: "annee" (start year) and, read when first asked (only the
+    Fiches Repères and `entre_pairs=` need it), "entre_pairs" (at least two actors of a type).
+    """
 
     def __init__(self):
         from .models import Domain, Example, Objective, Partnership, PartnershipType
@@ -52,6 +56,10 @@ class FacetIndex:
         for year, ids in _grouped(published, "start_year", "pk"):
             self.years.update(dict.fromkeys(ids, year))
         self.all = BitMap(self.years)
+        by_year = defaultdict(list)
+        for pk, year in self.years.items():
+            by_year[year].append(pk)
+        self.bitmaps["annee"] = {year: BitMap(ids) for year, ids in by_year.items()}
         for scale, ids in _grouped(published.exclude(scale=""), "scale", "pk"):
             self.bitmaps["echelle"][scale] = BitMap(ids)
         # Territory paths are "/pays-fr/region-32/departement-59/…": fixed offsets.
@@ -110,19 +118,32 @@ class FacetIndex:
         ordered = Actor.objects.public().order_by(french_order("name"), "pk")
         return list(ordered.values_list("pk", "actor_type"))
 
+    def of(self, facet) -> dict[str, BitMap]:
+        """{value: BitMap} of a facet; "entre_pairs" is read from the database the first time
+        (one grouped query; two workers asking at once read it twice, harmlessly)."""
+        if facet == "entre_pairs" and facet not in self.bitmaps:
+            from .models import Partnership
+
+            peers = defaultdict(list)
+            rows = Partnership.objects.peers().values_list("example", "actor__actor_type")
+            for example, actor_type in _raw_rows(rows):
+                peers[actor_type].append(example)
+            self.bitmaps[facet] = {kind: BitMap(ids) & self.all for kind, ids in peers.items()}
+        return self.bitmaps[facet]
+
     def any_of(self, facet, values) -> BitMap:
-        return BitMap.union(BitMap(), *(self.bitmaps[facet].get(v, BitMap()) for v in values))
+        return BitMap.union(BitMap(), *(self.of(facet).get(v, BitMap()) for v in values))
 
     def all_of(self, facet, values) -> BitMap:
         result = BitMap(self.all)
         for value in values:
-            result &= self.bitmaps[facet].get(value, BitMap())
+            result &= self.of(facet).get(value, BitMap())
         return result
 
     def counts(self, facet, within: BitMap) -> dict[str, int]:
         return {
             value: bitmap.intersection_cardinality(within)
-            for value, bitmap in self.bitmaps[facet].items()
+            for value, bitmap in self.of(facet).items()
         }
 
 
@@ -171,8 +192,8 @@ def facet_counts(filterset) -> dict[str, dict[str, int]]:
 def _kept_by(filterset, index, name, value) -> BitMap:
     from territoires.models import TerritoryLevel
 
-    if name == "type_acteur":
-        return index.all_of("type_acteur", value)
+    if name in ("type_acteur", "entre_pairs"):
+        return index.all_of(name, value)
     if name in FACET_FILTERS and name != "territoire":
         return index.any_of(name, value)
     if name == "territoire" and value.level in (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT):

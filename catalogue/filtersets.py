@@ -118,6 +118,11 @@ class ExampleFilterSet(django_filters.FilterSet):
         choices=ActorType.choices,
         method="filter_actor_types",
     )
+    entre_pairs = django_filters.MultipleChoiceFilter(
+        label=_("Alliances entre pairs (au moins deux acteurs du type)"),
+        choices=ActorType.choices,
+        method="filter_peer_actor_types",
+    )
     domaine = django_filters.MultipleChoiceFilter(label=_("Domaines"), method="filter_domains")
     odd = django_filters.MultipleChoiceFilter(label=_("ODD"), method="filter_odd")
     objectif = django_filters.MultipleChoiceFilter(
@@ -201,6 +206,12 @@ class ExampleFilterSet(django_filters.FilterSet):
             )
         return queryset
 
+    def filter_peer_actor_types(self, queryset, name, values):
+        # At least two distinct actors of each type given: the diagonal of the alliance matrix.
+        for actor_type in values:
+            queryset = queryset.filter(pk__in=Partnership.objects.peers(actor_type))
+        return queryset
+
     @staticmethod
     def _any_of(queryset, relation, **lookup):
         # Through the link table alone: no join back to the (wide) examples table.
@@ -264,7 +275,7 @@ class ExampleFilterSet(django_filters.FilterSet):
             return data["q"]
         if data.get("acteur"):
             return data["acteur"].name
-        for name in ("domaine", "type_acteur", "type_partenariat", "echelle"):
+        for name in ("domaine", "type_acteur", "entre_pairs", "type_partenariat", "echelle"):
             if data.get(name):
                 return "-".join(data[name])
         for name, prefix in (("odd", "odd"), ("objectif", "objectif")):

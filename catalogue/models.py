@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from .collation import french_order
-from .querysets import ActorQuerySet, ExampleQuerySet
+from .querysets import ActorQuerySet, ExampleQuerySet, PartnershipQuerySet
 from .text import unique_slug
 from .validators import validate_rna, validate_siren
 
@@ -364,6 +364,8 @@ class Partnership(models.Model):
         _("rôle"), max_length=15, choices=PartnerRole.choices, default=PartnerRole.PARTENAIRE
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partenariat")

@@ -104,6 +104,24 @@ class ExampleQuerySet(InOrderMixin, models.QuerySet):
         return counts
 
 
+class PartnershipQuerySet(models.QuerySet):
+    def peers(self, actor_type=None):
+        """The examples (`example` values) with at least two distinct actors of `actor_type`
+        (or, without one, `(example, actor type)` for every such pair): an alliance between
+        peers, the diagonal of the alliance matrix. One grouped query."""
+        links = self.order_by()
+        if actor_type is not None:
+            links = links.filter(actor__actor_type=actor_type)
+        keys = ("example",) if actor_type is not None else ("example", "actor__actor_type")
+        return (
+            links.values(*keys)
+            # An actor takes part once in an example (a constraint): rows count actors.
+            .annotate(peers=Count("pk"))
+            .filter(peers__gte=2)
+            .values(*keys)
+        )
+
+
 class ActorQuerySet(InOrderMixin, models.QuerySet):
     def with_related(self):
         return self.select_related("territory")

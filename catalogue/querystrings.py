@@ -39,3 +39,14 @@ def query_with(params: QueryDict, *, drop_value=None, **changes) -> str:
         query.setlist(name, [v for v in query.getlist(name) if v != value])
     encoded = without_empty(query).urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def query_adding(params: QueryDict, **additions) -> str:
+    """`?…` from `params` with each value of `additions` (one, or a list) added beside those
+    already given: repeatable parameters (`type_acteur` twice asks for both)."""
+    query = params.copy()
+    for key, values in additions.items():
+        for value in values if isinstance(values, list) else [values]:
+            query.appendlist(key, str(value))
+    encoded = without_empty(query).urlencode()
+    return f"?{encoded}" if encoded else "?"

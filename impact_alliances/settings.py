@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "territoires",
     "catalogue",
     "opendata",
+    "reperes",
 ]
 
 MIDDLEWARE = [

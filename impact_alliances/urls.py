@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", catalogue_views.healthz, name="healthz"),
     path("territoires/", include("territoires.urls")),
     path("", include("opendata.urls")),
+    path("reperes/", include("reperes.urls")),
     path("", include("catalogue.urls")),
 ]
 

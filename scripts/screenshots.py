@@ -39,7 +39,8 @@ def manage(*args, env):
 
 
 def pages_to_show(env):
-    """Paths of the pages to picture: a well-furnished example, its first actor, its région."""
+    """Paths of the pages to picture: a well-furnished example, its first actor, its région,
+    and the Fiches Repères of France and of that région."""
     code = (
         "from django.db.models import Count\n"
         "from catalogue.models import Example\n"
@@ -66,7 +67,13 @@ def pages_to_show(env):
         "exemple": example,
         "acteur": actor,
         "territoire": territory,
+        "reperes": "/reperes/",
+        "reperes-region": territory.replace("/territoires/", "/reperes/"),
     }
+
+
+# Pictured whole (charts, map and matrix lie below the first screen).
+FULL_PAGE = {"reperes", "reperes-region"}
 
 
 def wait_until_up(url, server):
@@ -102,7 +109,7 @@ def take_screenshots(url, pages):
                 if response.status != 200:
                     sys.exit(f"{path} répond {response.status}.")
                 target = OUTPUT / f"{name}-{device}.png"
-                tab.screenshot(path=target)
+                tab.screenshot(path=target, full_page=name in FULL_PAGE)
                 print(f"{target.relative_to(BASE_DIR)}  ({path})")
             context.close()
         browser.close()

@@ -235,6 +235,8 @@ class Command(BaseCommand):
               for kind, word in words),
             Target("fiche exemple", example.get_absolute_url()),
             Target("page région", f"/territoires/{REGION}/"),
+            Target("repères France", "/reperes/"),
+            Target("repères région", f"/reperes/{REGION}/"),
             Target("fiche acteur", actor.get_absolute_url()),
             Target(f"export CSV ({near or 'tout'})", f"/exemples/export.csv?{near}",
                    requests=5, warmup=1),
@@ -288,6 +290,8 @@ class Command(BaseCommand):
             *(f"/exemples/?q={word}" for word in WORDS.values()),
             *(f"/exemples/?q={word}&territoire={REGION}" for word in WORDS.values()),
             *(f"/territoires/{region}/" for region in regions),
+            "/reperes/",
+            *(f"/reperes/{region}/" for region in regions[:2]),
             *(f"/exemples/{slug}/" for slug in slugs),
             *(p.actor.get_absolute_url() for p in actors[:3]),
         ]
