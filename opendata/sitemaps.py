@@ -1,11 +1,12 @@
 """sitemap.xml (an index) and its sections: published examples, public actors, territories
-that hold examples (and those above them), and the fixed pages."""
+that hold examples (and those above them), their Fiches Repères, and the fixed pages."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from catalogue.choices import ObjectiveFamily
+from catalogue.choices import ActorType, ObjectiveFamily
 from catalogue.models import Actor, Domain, Example, Objective
+from reperes.views import FICHE_LEVELS, fiche_url
 from territoires.models import Territory
 
 
@@ -37,6 +38,32 @@ class TerritorySitemap(Sitemap):
         return Territory.objects.on_paths_of(located.distinct()).only("slug")
 
 
+class FicheSitemap(Sitemap):
+    """The Fiches Repères: France, each actor type and domain, and the régions,
+    départements and EPCI that hold published examples."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        located = Example.objects.published().order_by().values_list("territory__path")
+        territories = (
+            Territory.objects.on_paths_of(located.distinct())
+            .filter(level__in=FICHE_LEVELS)
+            .only("slug", "level")
+            .order_by("pk")
+        )
+        return [
+            reverse("reperes:france"),
+            *(reverse("reperes:actor_type", args=[kind.value]) for kind in ActorType),
+            *(reverse("reperes:domain", args=[slug])
+              for slug in Domain.objects.order_by("pk").values_list("slug", flat=True)),
+            *(fiche_url(territory) for territory in territories),
+        ]  # fmt: skip
+
+    def location(self, item):
+        return item
+
+
 class PageSitemap(Sitemap):
     changefreq = "weekly"
 
@@ -58,4 +85,5 @@ SITEMAPS = {
     "exemples": ExampleSitemap,
     "acteurs": ActorSitemap,
     "territoires": TerritorySitemap,
+    "reperes": FicheSitemap,
 }

@@ -305,6 +305,14 @@ def test_sitemap_lists_public_pages_only(client, catalogue):
     assert "http://testserver/territoires/region-32/" in locations
     assert "http://testserver/territoires/commune-13055/" not in locations  # only a draft
     assert "http://testserver/donnees/" in locations
+    # The Fiches Repères of France, of types and domains, and of places that have examples.
+    assert {
+        "http://testserver/reperes/", "http://testserver/reperes/type-acteur/entreprise/",
+        "http://testserver/reperes/domaine/alimentation/", "http://testserver/reperes/region-32/",
+        "http://testserver/reperes/departement-59/", "http://testserver/reperes/epci-200093201/",
+    } <= locations  # fmt: skip
+    assert "http://testserver/reperes/region-93/" not in locations  # only a draft there
+    assert not any(loc.startswith("http://testserver/reperes/commune-") for loc in locations)
 
 
 def test_example_page_has_share_tags_and_schema_org_json_ld(client, catalogue):
