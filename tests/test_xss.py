@@ -10,6 +10,7 @@ not write, no `javascript:`/`data:` address in a link.
 
 import csv
 import io
+import json
 import re
 from html.parser import HTMLParser
 
@@ -148,13 +149,22 @@ class HostileMarkup(HTMLParser):
     def handle_data(self, data):
         if self._open_script:
             tag, attributes = self._open_script
-            if tag == "script" and attributes.get("type") != "application/json":
+            if tag == "script" and attributes.get("type") in DATA_BLOCKS:
+                # Data, never run: a payload may be there as a JSON string, but nothing in it
+                # may close the element (json_script's escapes leave no "<").
+                if "<" in data:
+                    self.problems.append(f"<script>{data[:60]!r}: '<' in a data block")
+                json.loads(data)
+            elif tag == "script":
                 if data.strip():
                     self.problems.append(f"<script>{data[:60]!r}: inline script")
             elif "alert(" in data or "evil.example" in data:
                 self.problems.append(f"<{tag}>{data[:60]!r}: from a payload")
             return
         self.text.append(data)
+
+
+DATA_BLOCKS = ("application/json", "application/ld+json")
 
 
 def check_html(content: str, *, shown=()):
