@@ -225,6 +225,40 @@ class ActorDetailView(DetailView):
         return super().get_context_data(examples=examples, **kwargs)
 
 
+class FacetIndexView(TemplateView):
+    """Every value of one facet (domains, ODD) with its number of published examples."""
+
+    facet = ""
+
+    def get_context_data(self, **kwargs):
+        index = facets.current_index()
+        counts = index.counts(self.facet, index.all)
+        items = [(item, counts.get(self.count_key(item), 0)) for item in self.get_items()]
+        return super().get_context_data(items=items, **kwargs)
+
+
+class DomainListView(FacetIndexView):
+    template_name = "catalogue/domain_list.html"
+    facet = "domaine"
+
+    def get_items(self):
+        return Domain.objects.all()
+
+    def count_key(self, domain):
+        return domain.slug
+
+
+class OddListView(FacetIndexView):
+    template_name = "catalogue/odd_list.html"
+    facet = "odd"
+
+    def get_items(self):
+        return Objective.objects.filter(family=ObjectiveFamily.ODD)
+
+    def count_key(self, objective):
+        return str(objective.number)
+
+
 class ExampleSubsetView(DetailView):
     """A page about a domain, an ODD or a territory, with its first examples and a link
     to the full filtered list."""

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "django.contrib.postgres",
     "django_filters",
     "import_export",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "territoires",
     "catalogue",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "impact_alliances.context_processors.site",
             ],
         },
     },
@@ -278,3 +282,8 @@ if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).
     )
 DATA_LICENCE = env.str("DATA_LICENCE", default="Licence Ouverte / Open Licence 2.0 (Etalab)")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# The pages a public site owes (/a-propos/, /mentions-legales/…) are flat pages that
+# curators edit in the admin; one site.
+SITE_ID = 1
+# The address visitors write to, shown on /contact/ and in the footer (none when empty).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")

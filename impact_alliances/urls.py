@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from catalogue import views as catalogue_views
@@ -11,6 +12,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", catalogue_views.healthz, name="healthz"),
     path("territoires/", include("territoires.urls")),
+    # The pages a public site owes: flat pages, their texts edited in the admin.
+    *(
+        path(route, flatpage_views.flatpage, {"url": f"/{route}"}, name=name)
+        for route, name in (
+            ("a-propos/", "about"),
+            ("mentions-legales/", "legal"),
+            ("accessibilite/", "accessibility"),
+            ("contact/", "contact"),
+        )
+    ),
     path("", include("catalogue.urls")),
 ]
 
