@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", catalogue_views.healthz, name="healthz"),
     path("territoires/", include("territoires.urls")),
+    path("proposer/", include("contributions.urls")),
     # The pages a public site owes: flat pages, their texts edited in the admin.
     *(
         path(route, flatpage_views.flatpage, {"url": f"/{route}"}, name=name)

@@ -58,6 +58,30 @@ def test_public_page_has_no_serious_accessibility_violation(page, alliance, path
     assert overflowing_elements(page) == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/a-propos/", "/mentions-legales/", "/accessibilite/", "/contact/", "/domaines/", "/odd/"],
+)
+def test_owed_and_index_pages_have_no_serious_accessibility_violation(
+    page, alliance, site_pages, path
+):
+    open_page(page, path)
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_proposal_form_has_no_serious_accessibility_violation_even_with_errors(page, alliance):
+    open_page(page, "/proposer/")
+    assert blocking_violations(page) == []
+    page.get_by_label("Commune ou territoire de l'alliance").fill("lille")
+    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    assert page.get_by_role("alert").is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
 def test_example_page_has_no_serious_accessibility_violation(page, alliance):
     open_page(page, alliance.get_absolute_url())
     assert page.get_by_role("heading", level=1).inner_text() == alliance.title
