@@ -111,8 +111,25 @@ def facet_groups(filterset, counts):
             }
             for value, label in field.choices
         ]
-        groups.append({"name": name, "label": field.label, "options": options})
+        groups.append({"name": name, "label": field.label, **split_long_facet(options)})
     return groups
+
+
+# A facet longer than this shows its most frequent values and the rest behind "voir tout".
+FACET_SHOWN = 6
+
+
+def split_long_facet(options):
+    """{"options": the values shown first, "more": the others}: for a long facet, the
+    chosen values and the most frequent, in the facet's own order."""
+    if len(options) <= FACET_SHOWN + 2:
+        return {"options": options, "more": []}
+    ranked = sorted(options, key=lambda o: (not o["selected"], -o["count"]))
+    shown = {id(o) for o in ranked[: max(FACET_SHOWN, sum(o["selected"] for o in options))]}
+    return {
+        "options": [o for o in options if id(o) in shown],
+        "more": [o for o in options if id(o) not in shown],
+    }
 
 
 def territory_choices(filterset, counts):

@@ -129,3 +129,25 @@ def test_admin_import_page_has_no_serious_accessibility_violation(admin_page):
     assert admin_page.url.endswith("/admin/catalogue/example/import/")
     assert admin_page.locator("input[type=file]").count() == 1
     assert blocking_violations(admin_page) == []
+
+
+def test_on_a_phone_the_first_result_shows_first_and_the_open_filters_pass_axe(page, alliance):
+    from .browser import PHONE
+
+    page.set_viewport_size(PHONE)
+    open_page(page, "/exemples/?type_acteur=association")
+    first = page.locator(".card").first
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], "premier résultat hors de l'écran"
+    toggle = page.get_by_text("Filtrer (1")
+    assert page.get_by_label("Mots-clés").is_hidden()
+    toggle.click()
+    assert page.get_by_label("Mots-clés").is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_on_a_desktop_the_filters_stand_beside_the_results(page, alliance):
+    open_page(page, "/exemples/")
+    assert page.get_by_label("Mots-clés").is_visible()
+    assert page.get_by_text("Filtrer (0").is_hidden()
