@@ -23,7 +23,7 @@ class ProposalForm(forms.Form):
         label=_("Description : ce que font les partenaires, ensemble"),
         max_length=settings.PROPOSAL_MAX_DESCRIPTION,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     territoire_recherche = forms.CharField(
         label=_("Commune ou territoire de l'alliance"), max_length=100, required=False

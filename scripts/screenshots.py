@@ -66,6 +66,8 @@ def pages_to_show(env):
         "exemple": example,
         "acteur": actor,
         "territoire": territory,
+        "a-propos": "/a-propos/",
+        "proposer": "/proposer/",
     }
 
 
