@@ -161,3 +161,11 @@ def test_curators_see_the_proposals_to_review_on_the_admin_home(client):
     assert "1 proposition à relire" in home
     listed = client.get("/admin/catalogue/example/?origin__exact=public&status__exact=brouillon")
     assert "Repair café du quartier Moulins" in listed.content.decode()
+
+
+def test_curators_read_the_proposers_contacts_and_edit_the_site_pages(client, site_pages):
+    client.post("/proposer/", proposal())
+    client.force_login(CuratorFactory())
+    contacts = client.get("/admin/contributions/proposal/")
+    assert contacts.status_code == 200 and PROPOSER in contacts.content.decode()
+    assert client.get("/admin/flatpages/flatpage/").status_code == 200
