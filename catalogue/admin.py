@@ -479,12 +479,14 @@ class ExampleAdmin(CuratorImportExportAdmin):
         ("status", CheckedChoicesFilter), RegionFilter, ActorTypeFilter,
         ("domains", CheckedRelatedFilter), OddFilter,
         ("partnership_types", CheckedRelatedFilter), ToReverifyFilter,
-        ("scale", CheckedChoicesFilter),
+        ("scale", CheckedChoicesFilter), ("origin", CheckedChoicesFilter),
     ]  # fmt: skip
     search_fields = ["reference", "title", "summary", "territory__name", "partners__name"]
     list_select_related = ["territory", "updated_by"]
     autocomplete_fields = ["territory", "domains", "objectives"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
+    readonly_fields = [
+        "origin", "created_at", "created_by", "updated_at", "updated_by", "version",
+    ]  # fmt: skip
     inlines = [PartnershipInline]
     actions = ["publish", "unpublish", "archive", "mark_verified"]
     fieldsets = [
@@ -500,6 +502,7 @@ class ExampleAdmin(CuratorImportExportAdmin):
                 "fields": [
                     "reference",
                     "slug",
+                    "origin",
                     "verified_on",
                     ("created_at", "created_by"),
                     ("updated_at", "updated_by"),

@@ -27,6 +27,13 @@ class ExampleStatus(models.TextChoices):
     ARCHIVE = "archive", _("Archivé")
 
 
+class ExampleOrigin(models.TextChoices):
+    """Who brought an example in: its curators (admin, imports) or a visitor (/proposer/)."""
+
+    CURATION = "curation", _("Saisi par les curateurs")
+    PUBLIC = "public", _("Proposé par le public")
+
+
 class Scale(models.TextChoices):
     LOCAL = "local", _("Locale")
     DEPARTEMENTAL = "departemental", _("Départementale")

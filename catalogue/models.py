@@ -9,7 +9,7 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
+from .choices import ActorType, ExampleOrigin, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from .collation import french_order
 from .querysets import ActorQuerySet, ExampleQuerySet, PartnershipQuerySet
 from .text import unique_slug
@@ -205,6 +205,13 @@ class Example(TimeStampedModel):
         choices=ExampleStatus.choices,
         default=ExampleStatus.BROUILLON,
         db_index=True,
+    )
+    origin = models.CharField(
+        _("origine"),
+        max_length=10,
+        choices=ExampleOrigin.choices,
+        default=ExampleOrigin.CURATION,
+        help_text=_("Une proposition du public reste un brouillon jusqu'à sa relecture."),
     )
     territory = models.ForeignKey(
         "territoires.Territory",

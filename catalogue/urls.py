@@ -21,8 +21,10 @@ urlpatterns = [
     ),
     path("acteurs/", public_page(views.ActorListView.as_view()), name="actor_list"),
     path("acteurs/<slug:slug>/", public_page(views.ActorDetailView.as_view()), name="actor_detail"),
+    path("domaines/", public_page(views.DomainListView.as_view()), name="domain_list"),
     path(
         "domaines/<slug:slug>/", public_page(views.DomainDetailView.as_view()), name="domain_detail"
     ),
+    path("odd/", public_page(views.OddListView.as_view()), name="odd_list"),
     path("odd/<int:number>/", public_page(views.OddDetailView.as_view()), name="odd_detail"),
 ]

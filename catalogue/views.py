@@ -110,8 +110,25 @@ def facet_groups(filterset, counts):
             }
             for value, label in field.choices
         ]
-        groups.append({"name": name, "label": field.label, "options": options})
+        groups.append({"name": name, "label": field.label, **split_long_facet(options)})
     return groups
+
+
+# A facet longer than this shows its most frequent values and the rest behind "voir tout".
+FACET_SHOWN = 6
+
+
+def split_long_facet(options):
+    """{"options": the values shown first, "more": the others}: for a long facet, the
+    chosen values and the most frequent, in the facet's own order."""
+    if len(options) <= FACET_SHOWN + 2:
+        return {"options": options, "more": []}
+    ranked = sorted(options, key=lambda o: (not o["selected"], -o["count"]))
+    shown = {id(o) for o in ranked[: max(FACET_SHOWN, sum(o["selected"] for o in options))]}
+    return {
+        "options": [o for o in options if id(o) in shown],
+        "more": [o for o in options if id(o) not in shown],
+    }
 
 
 def territory_choices(filterset, counts):
@@ -222,6 +239,40 @@ class ActorDetailView(DetailView):
             .order_by("-start_year", "-pk")
         )
         return super().get_context_data(examples=examples, **kwargs)
+
+
+class FacetIndexView(TemplateView):
+    """Every value of one facet (domains, ODD) with its number of published examples."""
+
+    facet = ""
+
+    def get_context_data(self, **kwargs):
+        index = facets.current_index()
+        counts = index.counts(self.facet, index.all)
+        items = [(item, counts.get(self.count_key(item), 0)) for item in self.get_items()]
+        return super().get_context_data(items=items, **kwargs)
+
+
+class DomainListView(FacetIndexView):
+    template_name = "catalogue/domain_list.html"
+    facet = "domaine"
+
+    def get_items(self):
+        return Domain.objects.all()
+
+    def count_key(self, domain):
+        return domain.slug
+
+
+class OddListView(FacetIndexView):
+    template_name = "catalogue/odd_list.html"
+    facet = "odd"
+
+    def get_items(self):
+        return Objective.objects.filter(family=ObjectiveFamily.ODD)
+
+    def count_key(self, objective):
+        return str(objective.number)
 
 
 class ExampleSubsetView(DetailView):

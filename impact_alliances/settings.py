@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "catalogue",
     "opendata",
     "reperes",
+    "pages",
+    "contributions",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "impact_alliances.context_processors.site",
             ],
         },
     },
@@ -330,3 +335,23 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# The pages a public site owes (/a-propos/, /mentions-legales/…) are flat pages that
+# curators edit in the admin; one site.
+SITE_ID = 1
+# "Proposer un exemple" (/proposer/): proposals per address and window (seconds), and sizes.
+PROPOSAL_RATE_LIMIT = env.int("PROPOSAL_RATE_LIMIT", default=1)
+PROPOSAL_RATE_WINDOW = env.int("PROPOSAL_RATE_WINDOW", default=600)
+PROPOSAL_MAX_SUMMARY = 1_000  # characters
+PROPOSAL_MAX_DESCRIPTION = 10_000
+PROPOSAL_MAX_PARTNERS = 8
+# E-mail (the proposer's acknowledgement): printed on the console in debug, sent through
+# the SMTP server named by EMAIL_URL otherwise (smtp+tls://user:password@host:587).
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25"
+)
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Impact Alliances <ne-pas-repondre@localhost>"
+)
+# The address visitors write to, shown on /contact/ and in the footer (none when empty).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")

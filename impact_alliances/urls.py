@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from catalogue import views as catalogue_views
@@ -13,6 +14,17 @@ urlpatterns = [
     path("territoires/", include("territoires.urls")),
     path("", include("opendata.urls")),
     path("reperes/", include("reperes.urls")),
+    path("proposer/", include("contributions.urls")),
+    # The pages a public site owes: flat pages, their texts edited in the admin.
+    *(
+        path(route, flatpage_views.flatpage, {"url": f"/{route}"}, name=name)
+        for route, name in (
+            ("a-propos/", "about"),
+            ("mentions-legales/", "legal"),
+            ("accessibilite/", "accessibility"),
+            ("contact/", "contact"),
+        )
+    ),
     path("", include("catalogue.urls")),
 ]
 

@@ -69,6 +69,8 @@ def pages_to_show(env):
         "territoire": territory,
         "reperes": "/reperes/",
         "reperes-region": territory.replace("/territoires/", "/reperes/"),
+        "a-propos": "/a-propos/",
+        "proposer": "/proposer/",
     }
 
 

@@ -37,3 +37,12 @@ def lille(db):
 @pytest.fixture
 def hauts_de_france(db):
     return Territory.objects.get(slug="region-32")
+
+
+@pytest.fixture
+def site_pages(db):
+    """The pages a public site owes, as the data migration writes them (a browser test's
+    flush empties every table)."""
+    from pages.texts import install_default_pages
+
+    install_default_pages()

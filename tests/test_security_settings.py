@@ -160,7 +160,7 @@ def test_every_objective_has_its_colour_class_in_the_stylesheet():
     declared = {
         name: colour.upper()
         for name, colour in re.findall(
-            r"\.objective-([a-z]+-\d+)\s*\{\s*--badge-color:\s*(#[0-9A-Fa-f]{6});\s*\}", stylesheet
+            r"\.objective-([a-z]+-\d+)\s*\{\s*--badge-color:\s*(#[0-9A-Fa-f]{6});", stylesheet
         )
     }
     objectives = json.loads((ROOT / "fixtures" / "objectives.json").read_text(encoding="utf-8"))
@@ -176,7 +176,7 @@ def test_every_objective_has_its_colour_class_in_the_stylesheet():
 def test_objective_badges_use_their_class(client):
     content = client.get("/").content.decode()
     for number in range(1, 18):
-        assert f'class="badge badge-odd objective-odd-{number}"' in content
+        assert f'class="odd-tile objective-odd-{number}"' in content
     assert "objective-odd-4" in client.get("/odd/4/").content.decode()
 
 

@@ -61,6 +61,30 @@ def test_public_page_has_no_serious_accessibility_violation(page, alliance, path
     assert overflowing_elements(page) == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/a-propos/", "/mentions-legales/", "/accessibilite/", "/contact/", "/domaines/", "/odd/"],
+)
+def test_owed_and_index_pages_have_no_serious_accessibility_violation(
+    page, alliance, site_pages, path
+):
+    open_page(page, path)
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_proposal_form_has_no_serious_accessibility_violation_even_with_errors(page, alliance):
+    open_page(page, "/proposer/")
+    assert blocking_violations(page) == []
+    page.get_by_label("Commune ou territoire de l'alliance").fill("lille")
+    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    assert page.get_by_role("alert").is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
 def test_example_page_has_no_serious_accessibility_violation(page, alliance):
     open_page(page, alliance.get_absolute_url())
     assert page.get_by_role("heading", level=1).inner_text() == alliance.title
@@ -108,3 +132,25 @@ def test_admin_import_page_has_no_serious_accessibility_violation(admin_page):
     assert admin_page.url.endswith("/admin/catalogue/example/import/")
     assert admin_page.locator("input[type=file]").count() == 1
     assert blocking_violations(admin_page) == []
+
+
+def test_on_a_phone_the_first_result_shows_first_and_the_open_filters_pass_axe(page, alliance):
+    from .browser import PHONE
+
+    page.set_viewport_size(PHONE)
+    open_page(page, "/exemples/?type_acteur=association")
+    first = page.locator(".card").first
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], "premier résultat hors de l'écran"
+    toggle = page.get_by_text("Filtrer (1")
+    assert page.get_by_label("Mots-clés").is_hidden()
+    toggle.click()
+    assert page.get_by_label("Mots-clés").is_visible()
+    assert blocking_violations(page) == []
+    assert overflowing_elements(page) == []
+
+
+def test_on_a_desktop_the_filters_stand_beside_the_results(page, alliance):
+    open_page(page, "/exemples/")
+    assert page.get_by_label("Mots-clés").is_visible()
+    assert page.get_by_text("Filtrer (0").is_hidden()

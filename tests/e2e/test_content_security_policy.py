@@ -26,7 +26,7 @@ def test_public_pages_run_under_the_policy(page, alliance):
         assert "default-src 'self'" in response.headers["content-security-policy"]
     # The ODD badge keeps its colour, now from a class of site.css.
     page.goto("/odd/4/")
-    expect(page.locator(".odd-number")).to_have_css("border-left-color", "rgb(197, 25, 45)")
+    expect(page.locator(".odd-number")).to_have_css("background-color", "rgb(197, 25, 45)")
     assert violations == []
 
 

@@ -1,12 +1,14 @@
 """Generate plausible, clearly fictitious alliance examples for demonstrations and benchmarks."""
 
 import random
+from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from catalogue import search
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
+from catalogue.demo_names import actor_name, collectivite_name, of
 from catalogue.models import (
     Actor,
     Domain,
@@ -101,50 +103,6 @@ PROJECTS = {
     ],
 }
 
-ACTOR_NAMES = {
-    ActorType.ASSOCIATION: [
-        "Association {p} de {place}",
-        "Les Amis de {place}",
-        "{p} Solidarité {place}",
-        "Collectif associatif {p} {place}",
-    ],
-    ActorType.ENTREPRISE: [
-        "{p} Services {place}",
-        "Atelier {p} de {place}",
-        "Coopérative {p} {place}",
-        "{p} Énergies {place}",
-    ],
-    ActorType.FONDATION: ["Fondation {p} {place}", "Fonds de dotation {p} {place}"],
-    ActorType.COLLECTIVITE: [
-        "Commune de {place}",
-        "Communauté de communes {p} {place}",
-        "Conseil départemental de {place}",
-    ],
-    ActorType.ETAT: ["Services de l'État de {place}", "Agence publique {p} {place}"],
-    ActorType.SYNDICAT: ["Union locale {p} de {place}", "Syndicat professionnel {p} {place}"],
-    ActorType.ACCOMPAGNEMENT: [
-        "Incubateur {p} {place}",
-        "Maison de l'emploi de {place}",
-        "Réseau d'accompagnement {p} {place}",
-    ],
-    ActorType.ACADEMIQUE: ["Laboratoire {p} de {place}", "Institut universitaire {p} {place}"],
-    ActorType.CITOYENS: ["Collectif d'habitants de {place}", "Groupe citoyen {p} {place}"],
-}
-WORDS = [
-    "Horizon",
-    "Trait d'union",
-    "Cap",
-    "Racines",
-    "Élan",
-    "Passerelle",
-    "Ricochet",
-    "Boussole",
-    "Écume",
-    "Archipel",
-    "Sillon",
-    "Envol",
-]
-
 PARTNER_MIXES = [
     [ActorType.ASSOCIATION, ActorType.ENTREPRISE],
     [ActorType.ASSOCIATION, ActorType.COLLECTIVITE],
@@ -195,6 +153,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{created} exemples de démonstration créés.")
 
 
+# Where a partner is based, relative to the example: its département, another
+# département of its région, anywhere (a national actor).
+NEARNESS = {"departement": 85, "region": 10, "france": 5}
+# The chance that a partner slot reuses an actor already based there (networks recur).
+REUSE = 0.4
+
+
 class DemoBuilder:
     def __init__(self, rng, places, *, all_published=False):
         self.rng = rng
@@ -210,49 +175,103 @@ class DemoBuilder:
         self.partnership_types = list(PartnershipType.objects.values_list("pk", flat=True))
         self.actor_slugs = set(Actor.objects.values_list("slug", flat=True))
         self.example_slugs = set(Example.objects.values_list("slug", flat=True))
+        # Where places are: each département's name and région, each région's name.
+        self.departements = {
+            pk: (name, region_pk)
+            for pk, name, region_pk in Territory.objects.filter(
+                level=TerritoryLevel.DEPARTEMENT
+            ).values_list("pk", "name", "parent_id")
+        }
+        self.regions = dict(
+            Territory.objects.filter(level=TerritoryLevel.REGION).values_list("pk", "name")
+        )
+        self.communes_by_departement = defaultdict(list)
+        for pk, name, departement_pk in places:
+            self.communes_by_departement[departement_pk].append((pk, name))
+        self.departements_by_region = defaultdict(list)
+        for departement_pk in sorted(self.communes_by_departement):
+            self.departements_by_region[self.departements[departement_pk][1]].append(departement_pk)
+        self.pools = defaultdict(list)  # (département, actor type) -> actors based there
+        self.collectivites = {}  # name -> actor: one council per territory
+        self.new_actors = []
 
-    def make_actors(self, count):
-        actors = []
-        for _ in range(count):
-            actor_type = self.rng.choice(list(ACTOR_NAMES))
-            territory_pk, place, _ = self.rng.choice(self.places)
-            name = self.rng.choice(ACTOR_NAMES[actor_type]).format(
-                p=self.rng.choice(WORDS), place=place
-            )
-            actors.append(
-                Actor(
-                    name=name,
-                    slug=free_slug(name, taken=self.actor_slugs, max_length=80),
-                    actor_type=actor_type,
-                    territory_id=territory_pk,
-                    description=ACTOR_NOTE,
-                )
-            )
-        return Actor.objects.bulk_create(actors, batch_size=1000)
+    def new_actor(self, name, actor_type, territory_pk):
+        actor = Actor(
+            name=name,
+            slug=free_slug(name, taken=self.actor_slugs, max_length=80),
+            actor_type=actor_type,
+            territory_id=territory_pk,
+            description=ACTOR_NOTE,
+        )
+        self.new_actors.append(actor)
+        return actor
+
+    def where(self, departement_pk):
+        """(département, région) names of a département."""
+        name, region_pk = self.departements[departement_pk]
+        return name, self.regions[region_pk]
+
+    def actor_near(self, actor_type, place):
+        """An actor of `actor_type` based, most often, in the département of `place`."""
+        rng = self.rng
+        commune_pk, commune, departement_pk = place
+        nearness = rng.choices(list(NEARNESS), weights=list(NEARNESS.values()))[0]
+        home = departement_pk
+        if nearness == "region":
+            home = rng.choice(self.departements_by_region[self.departements[departement_pk][1]])
+        elif nearness == "france":
+            home = rng.choice(list(self.communes_by_departement))
+        pool = self.pools[(home, actor_type)]
+        if pool and rng.random() < REUSE:
+            return rng.choice(pool)
+        if home == departement_pk and rng.random() < 0.5:
+            base_pk, base = commune_pk, commune
+        else:
+            base_pk, base = rng.choice(self.communes_by_departement[home])
+        dept, region = self.where(home)
+        name = actor_name(rng, actor_type, commune=base, dept=dept, region=region)
+        actor = self.new_actor(name, actor_type, base_pk)
+        pool.append(actor)
+        return actor
+
+    def collectivite(self, place, scale):
+        """The council of the example's commune, département or région, by its scale."""
+        commune_pk, commune, departement_pk = place
+        dept, region = self.where(departement_pk)
+        level, territory_pk = "commune", commune_pk
+        if scale == Scale.DEPARTEMENTAL:
+            level, territory_pk = "departement", departement_pk
+        elif scale in (Scale.REGIONAL, Scale.NATIONAL):
+            level, territory_pk = "region", self.departements[departement_pk][1]
+        name = collectivite_name(self.rng, level, commune=commune, dept=dept, region=region)
+        if name not in self.collectivites:
+            self.collectivites[name] = self.new_actor(name, ActorType.COLLECTIVITE, territory_pk)
+        return self.collectivites[name]
 
     def build(self, count):
         rng = self.rng
-        actors = self.make_actors(max(20, count))
-        by_type = {}
-        for actor in actors:
-            by_type.setdefault(actor.actor_type, []).append(actor.pk)
         examples, relations = [], []
         for _ in range(count):
             domain_slugs = rng.sample(sorted(PROJECTS), k=rng.choice([1, 1, 2, 3]))
-            territory_pk, place, departement_pk = rng.choice(self.places)
+            place = rng.choice(self.places)
+            territory_pk, place_name, departement_pk = place
             scale = rng.choices(
                 [Scale.LOCAL, Scale.DEPARTEMENTAL, Scale.REGIONAL, Scale.NATIONAL],
                 weights=[60, 20, 15, 5],
             )[0]
+            where = place_name
             if scale == Scale.DEPARTEMENTAL:
                 territory_pk = departement_pk
-            title = f"{rng.choice(PROJECTS[domain_slugs[0]])} à {place}"
+                where = self.where(departement_pk)[0]
+            title = f"{rng.choice(PROJECTS[domain_slugs[0]])} à {place_name}"
             start_year = rng.randint(2012, 2024)
             mix = rng.choice(PARTNER_MIXES)
             summary = (
                 f"Une alliance entre {', '.join(t.label.lower() for t in mix[:-1])} et "
-                f"{mix[-1].label.lower()} pour agir ensemble à {place}."
+                f"{mix[-1].label.lower()} pour agir ensemble à {place_name}."
             )
+            if scale == Scale.DEPARTEMENTAL:
+                title = f"{rng.choice(PROJECTS[domain_slugs[0]])} {of(where)}"
             examples.append(
                 Example(
                     title=title,
@@ -273,9 +292,10 @@ class DemoBuilder:
                     "domains": [self.domains[s] for s in domain_slugs if s in self.domains],
                     "objectives": sorted(odd) + rng.sample(self.alliance, k=rng.randint(1, 2)),
                     "partnership_types": rng.sample(self.partnership_types, k=rng.randint(1, 2)),
-                    "partners": self.pick_partners(by_type, mix),
+                    "partners": self.pick_partners(mix, place, scale),
                 }
             )
+        Actor.objects.bulk_create(self.new_actors, batch_size=1000)
         examples = Example.objects.bulk_create(examples, batch_size=1000)
         Example.objects.filter(pk__in=[e.pk for e in examples]).update(
             reference=Example.reference_expression()
@@ -289,26 +309,28 @@ class DemoBuilder:
         status = self.rng.choices(statuses, weights=[90, 7, 3])[0]
         return ExampleStatus.PUBLIE if self.all_published else status
 
-    def pick_partners(self, by_type, mix):
-        partners = []
+    def pick_partners(self, mix, place, scale):
+        partners, seen = [], set()
         for position, actor_type in enumerate(mix):
-            pool = by_type.get(actor_type)
-            if pool:
-                role = (
-                    PartnerRole.PORTEUR
-                    if position == 0
-                    else self.rng.choice(
-                        [
-                            PartnerRole.PARTENAIRE,
-                            PartnerRole.PARTENAIRE,
-                            PartnerRole.FINANCEUR,
-                            PartnerRole.ACCOMPAGNATEUR,
-                        ]
-                    )
+            if actor_type == ActorType.COLLECTIVITE:
+                actor = self.collectivite(place, scale)
+            else:
+                actor = self.actor_near(actor_type, place)
+            role = (
+                PartnerRole.PORTEUR
+                if position == 0
+                else self.rng.choice(
+                    [
+                        PartnerRole.PARTENAIRE,
+                        PartnerRole.PARTENAIRE,
+                        PartnerRole.FINANCEUR,
+                        PartnerRole.ACCOMPAGNATEUR,
+                    ]
                 )
-                actor_pk = self.rng.choice(pool)
-                if actor_pk not in {pk for pk, _ in partners}:
-                    partners.append((actor_pk, role))
+            )
+            if id(actor) not in seen:
+                seen.add(id(actor))
+                partners.append((actor, role))
         return partners
 
     def link(self, examples, relations):
@@ -326,9 +348,9 @@ class DemoBuilder:
             )
         Partnership.objects.bulk_create(
             [
-                Partnership(example_id=example.pk, actor_id=actor_pk, role=role, position=position)
+                Partnership(example_id=example.pk, actor_id=actor.pk, role=role, position=position)
                 for example, rel in zip(examples, relations, strict=True)
-                for position, (actor_pk, role) in enumerate(rel["partners"])
+                for position, (actor, role) in enumerate(rel["partners"])
             ],
             batch_size=2000,
         )

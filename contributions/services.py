@@ -1,0 +1,66 @@
+"""Turning a proposal from the public into a draft that curators review."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue import services as catalogue_services
+from catalogue.choices import ExampleOrigin, ExampleStatus
+from catalogue.models import Actor, Example, Partnership
+
+from .models import Proposal
+
+
+@transaction.atomic
+def create_proposal(*, data: dict, partners: list[dict], email: str) -> Example:
+    """A draft example marked as proposed by the public, its partners (an actor already in
+    the catalogue under the same name and type is reused) and the proposer's contact."""
+    example = Example(
+        title=data["title"],
+        summary=data["summary"],
+        description=data.get("description", ""),
+        territory=data["territoire"],
+        start_year=data["start_year"],
+        status=ExampleStatus.BROUILLON,
+        origin=ExampleOrigin.PUBLIC,
+    )
+    catalogue_services.save_example(example=example, user=None, is_new=True)
+    example.domains.set(data.get("domains") or [])
+    example.objectives.set(data.get("odd") or [])
+    seen = set()
+    for position, partner in enumerate(partners):
+        actor = find_or_create_actor(name=partner["name"], actor_type=partner["actor_type"])
+        if actor.pk in seen:
+            continue
+        seen.add(actor.pk)
+        Partnership.objects.create(
+            example=example, actor=actor, role=partner["role"], position=position
+        )
+    Proposal.objects.create(example=example, email=email, consented_at=timezone.now())
+    return example
+
+
+def find_or_create_actor(*, name: str, actor_type: str) -> Actor:
+    name = " ".join(name.split())
+    actor = Actor.objects.filter(actor_type=actor_type, name__iexact=name).first()
+    if actor is not None:
+        return actor
+    actor = Actor(name=name, actor_type=actor_type)
+    actor.full_clean()
+    actor.save()
+    return actor
+
+
+def send_acknowledgement(*, example: Example, email: str) -> None:
+    """Tell the proposer that the proposal arrived, with its reference."""
+    context = {"example": example, "site_url": settings.SITE_URL}
+    send_mail(
+        subject=_("Votre proposition %(reference)s a bien été reçue")
+        % {"reference": example.reference},
+        message=render_to_string("contributions/acknowledgement_email.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
