@@ -10,9 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import F, Func
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from territoires.models import Territory
@@ -40,21 +37,16 @@ def split_cell(value) -> list[str]:
     return [part.strip() for part in str(value).split(SEPARATOR) if part.strip()]
 
 
-def by_folded_name(queryset, names: Iterable[str], field: str = "name") -> dict[str, list]:
-    """{folded name: [rows]} for the rows of `queryset` whose folded `field` is in `names`."""
+def by_folded_name(queryset, names: Iterable[str]) -> dict[str, list]:
+    """{folded name: [rows]} for the rows of `queryset` whose stored `folded_name` (written by
+    `text.fold` on save, never by a database function) is in `names`: the same rows on
+    PostgreSQL and SQLite."""
     names = {name for name in names if name}
     if not names:
         return {}
-    if connection.vendor == "postgresql":
-        # unaccent (migration 0002) narrows the rows in the database; fold() decides.
-        queryset = queryset.annotate(_folded=Lower(Func(F(field), function="unaccent"))).filter(
-            _folded__in=names
-        )
     found = defaultdict(list)
-    for row in queryset:
-        key = fold(getattr(row, field))
-        if key in names:
-            found[key].append(row)
+    for row in queryset.filter(folded_name__in=names):
+        found[row.folded_name].append(row)
     return found
 
 

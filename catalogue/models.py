@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from .collation import french_order
 from .querysets import ActorQuerySet, ExampleQuerySet
-from .text import unique_slug
+from .text import fold, unique_slug
 from .validators import validate_rna, validate_siren
 
 MIN_YEAR = 1945
@@ -132,6 +132,10 @@ class Actor(TimeStampedModel):
     """An organisation or a group that takes part in alliances."""
 
     name = models.CharField(_("nom"), max_length=255)
+    # `text.fold(name)`, so that spreadsheets name actors the same way on every database.
+    folded_name = models.CharField(
+        _("nom simplifié"), max_length=255, db_index=True, editable=False, default=""
+    )
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True, blank=True)
     actor_type = models.CharField(_("type d'acteur"), max_length=20, choices=ActorType.choices)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
@@ -174,6 +178,7 @@ class Actor(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Actor, self.name, exclude_pk=self.pk)
+        self.set_folded_name()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -182,6 +187,10 @@ class Actor(TimeStampedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def set_folded_name(self):
+        """The derived name: save() calls it, and so must every bulk writer."""
+        self.folded_name = fold(self.name)
 
 
 class Example(TimeStampedModel):

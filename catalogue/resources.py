@@ -741,6 +741,7 @@ class ActorResource(SheetResource):
     required_columns = ACTOR_REQUIRED_COLUMNS
     key_column = IDENTIFIER
     label_column = NAME
+    bulk_extra_fields = ["updated_at", "folded_name"]
 
     class Meta:
         model = Actor
@@ -810,6 +811,7 @@ class ActorResource(SheetResource):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk is None and not instance.slug:
             instance.slug = free_slug(instance.name, taken=self.taken_slugs)
+        instance.set_folded_name()  # bulk_create() and bulk_update() skip Actor.save()
 
     def export(self, queryset=None, **kwargs):
         if queryset is None:

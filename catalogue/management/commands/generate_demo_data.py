@@ -228,6 +228,8 @@ class DemoBuilder:
                     description=ACTOR_NOTE,
                 )
             )
+        for actor in actors:
+            actor.set_folded_name()  # bulk_create() skips Actor.save()
         return Actor.objects.bulk_create(actors, batch_size=1000)
 
     def build(self, count):

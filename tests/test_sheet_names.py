@@ -1,0 +1,76 @@
+"""Names in spreadsheets as people type them: typographic characters, territory forms,
+formulas. Run on SQLite and on PostgreSQL: both must give the same answers."""
+
+import csv
+import io
+
+import pytest
+import tablib
+
+from catalogue.models import Actor, Example
+from catalogue.resources import ActorResource, ExampleResource, problems
+from catalogue.spreadsheets import read_dataset
+from catalogue.text import fold
+
+from .factories import ActorFactory
+
+pytestmark = pytest.mark.django_db
+
+TYPOGRAPHIC_NAMES = [
+    "Université Côte d'Azur — Chaire Territoires",
+    "L’Îlot Vert",
+    "Fondation « Demain »",
+]
+
+
+def run_import(resource, dataset, *, dry_run=False):
+    return resource.import_data(dataset, dry_run=dry_run, rollback_on_validation_errors=True)
+
+
+def csv_file(headers, *rows) -> tablib.Dataset:
+    """A CSV as French Excel writes it, read back through the import's reader."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([headers, *rows])
+    return read_dataset(buffer.getvalue().encode("utf-8"), "csv")
+
+
+def test_actors_with_typographic_names_are_named_by_the_examples_sheet():
+    actors = csv_file(
+        ["Nom", "Type d'acteur"], *([name, "Association"] for name in TYPOGRAPHIC_NAMES)
+    )
+    result = run_import(ActorResource(), actors)
+    assert problems(result) == [] and result.totals["new"] == 3
+
+    partners = "; ".join(f"{name} (partenaire)" for name in TYPOGRAPHIC_NAMES)
+    examples = csv_file(
+        ["Titre", "Territoire", "Année de début", "Partenaires"],
+        ["Chaire des transitions", "commune-59350", "2022", partners],
+        # As a keyboard types them: straight quotes, hyphens, non-breaking spaces.
+        [
+            "Chaire bis",
+            "commune-59350",
+            "2023",
+            "université cote d’azur - chaire\u00a0territoires; L'Ilot vert; "
+            'Fondation "Demain" (financeur)',
+        ],
+    )
+    result = run_import(ExampleResource(), examples)
+    assert problems(result) == []
+    for title in ("Chaire des transitions", "Chaire bis"):
+        names = set(Example.objects.get(title=title).partners.values_list("name", flat=True))
+        assert names == set(TYPOGRAPHIC_NAMES)
+
+
+def test_fold_reads_typography_as_a_keyboard_types_it():
+    assert fold("L’Îlot\u202fVert — «\u00a0Demain\u00a0»") == 'l\'ilot vert - "demain"'
+    assert fold("Œuvre ﬁnale – Æsope") == "oeuvre finale - aesope"
+    assert fold("a\u2009b\u00a0 c") == "a b c"
+
+
+def test_every_write_path_stores_the_folded_name():
+    actor = ActorFactory(name="L’Îlot Vert")
+    assert Actor.objects.get(pk=actor.pk).folded_name == "l'ilot vert"
+    dataset = tablib.Dataset([actor.slug, "Fondation « Demain »", "Fondation"],
+                             headers=["Identifiant", "Nom", "Type d'acteur"])  # fmt: skip
+    assert problems(run_import(ActorResource(), dataset)) == []
+    assert Actor.objects.get(pk=actor.pk).folded_name == 'fondation "demain"'
