@@ -340,6 +340,7 @@ class Example(TimeStampedModel):
         return Concat(
             Value(REFERENCE_PREFIX),
             Case(When(pk__lt=100_000, then=LPad(digits, 5, Value("0"))), default=digits),
+            output_field=models.CharField(),
         )
 
 

@@ -24,7 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import RowResult
 
-from . import locking, search, services
+from . import locking, search_index, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
@@ -514,7 +514,7 @@ class SheetResource(resources.ModelResource):
         super().after_import(dataset, result, **kwargs)
         if not self._is_dry_run(kwargs) and not result.has_errors():
             # Rows were written in bulk, without the signals that keep search current.
-            search.update_search_index(self.examples_written_since(self.started_at))
+            search_index.update_search_index(self.examples_written_since(self.started_at))
 
     def examples_written_since(self, moment):
         raise NotImplementedError

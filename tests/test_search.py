@@ -5,7 +5,8 @@ import pytest
 from catalogue.choices import ActorType, ExampleStatus
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Domain, PartnershipType, SearchWord
-from catalogue.search import highlight, update_search_index
+from catalogue.search import highlight
+from catalogue.search_index import update_search_index
 
 from .factories import ActorFactory, ExampleFactory
 

@@ -5,7 +5,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalogue import search
+from catalogue import search_index
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from catalogue.models import (
     Actor,
@@ -283,7 +283,7 @@ class DemoBuilder:
             reference=Example.reference_expression()
         )
         self.link(examples, relations)
-        search.update_search_index([example.pk for example in examples])
+        search_index.update_search_index([example.pk for example in examples])
         return len(examples)
 
     def pick_status(self):
