@@ -270,6 +270,10 @@ class SheetResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.reset()
+
+    def reset(self):
+        """Forget the previous file: one resource may import several (before_import)."""
         self.user = None
         self.refused = False
         self.snapshots = {}
@@ -285,6 +289,7 @@ class SheetResource(resources.ModelResource):
     # Reading the file.
 
     def before_import(self, dataset, **kwargs):
+        self.reset()
         self.user = kwargs.get("user")
         self.started_at = timezone.now()
         try:

@@ -70,7 +70,20 @@ def test_fold_reads_typography_as_a_keyboard_types_it():
 def test_every_write_path_stores_the_folded_name():
     actor = ActorFactory(name="L’Îlot Vert")
     assert Actor.objects.get(pk=actor.pk).folded_name == "l'ilot vert"
-    dataset = tablib.Dataset([actor.slug, "Fondation « Demain »", "Fondation"],
-                             headers=["Identifiant", "Nom", "Type d'acteur"])  # fmt: skip
+    headers = ["Identifiant", "Nom", "Type d'acteur"]
+    dataset = tablib.Dataset([actor.slug, "Fondation « Demain »", "Fondation"], headers=headers)
     assert problems(run_import(ActorResource(), dataset)) == []
     assert Actor.objects.get(pk=actor.pk).folded_name == 'fondation "demain"'
+
+
+def test_one_resource_imports_several_files():
+    """Per-file state starts afresh: the second file is not compared with the first."""
+    resource = ExampleResource()
+    headers = ["Référence", "Titre", "Territoire", "Année de début"]
+    dataset = tablib.Dataset(["", "Verger", "commune-59350", 2020], headers=headers)
+    assert problems(run_import(resource, dataset)) == []
+    reference = Example.objects.get(title="Verger").reference
+    update = tablib.Dataset([reference, "Verger partagé", "commune-59350", 2020], headers=headers)
+    for _attempt in range(2):
+        result = run_import(resource, update, dry_run=True)
+        assert problems(result) == [] and result.totals["update"] == 1
