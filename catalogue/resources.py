@@ -28,6 +28,7 @@ from . import locking, search_index, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
 from .models import Actor, Example
+from .spreadsheets import Formula
 from .text import free_slug, sort_key
 
 # Examples: the columns an import reads, in the order an export writes them.
@@ -108,6 +109,16 @@ def cell_text(value) -> str:
     return restore_formula(str(value).replace("\r\n", "\n").strip())
 
 
+def checked_text(value) -> str:
+    """`cell_text`, refusing a formula: its result is not in the file, only the formula."""
+    if isinstance(value, Formula):
+        raise ValueError(
+            _("La cellule contient une formule (« %(formula)s ») ; saisissez le texte.")
+            % {"formula": str(value)[:50]}
+        )
+    return cell_text(value)
+
+
 def attribute_value(instance, attribute):
     """What a column compares: the text, the number, or the id of a related row."""
     field = instance._meta.get_field(attribute)
@@ -125,7 +136,7 @@ def comparable(value):
 
 class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        return cell_text(value)
+        return checked_text(value)
 
     def render(self, value, obj=None, **kwargs):
         return neutralise_formula(value or "")
@@ -144,7 +155,7 @@ class ChoiceWidget(widgets.Widget):
             self.by_key[fold(str(label))] = value
 
     def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
+        text = checked_text(value)
         if not text and not self.required:
             return ""
         if not text:
@@ -163,7 +174,7 @@ class ChoiceWidget(widgets.Widget):
 
 class YearWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
+        text = checked_text(value)
         if not text:
             return None
         if re.fullmatch(r"\d{4}(\.0+)?", text):
@@ -180,7 +191,7 @@ class TerritoryWidget(widgets.Widget):
     lookups: Lookups | None = None
 
     def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
+        text = checked_text(value)
         if not text:
             return None
         try:
@@ -196,12 +207,12 @@ class SirenWidget(TextWidget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(int(value)).zfill(9)
-        return re.sub(r"\s+", "", cell_text(value))
+        return re.sub(r"\s+", "", checked_text(value))
 
 
 class RnaWidget(TextWidget):
     def clean(self, value, row=None, **kwargs):
-        return re.sub(r"\s+", "", cell_text(value)).upper()
+        return re.sub(r"\s+", "", checked_text(value)).upper()
 
 
 def text_field(attribute, column):
@@ -629,8 +640,8 @@ class ExampleResource(SheetResource):
             if column not in row:
                 continue
             try:
-                relations[key] = getattr(self.lookups, parser)(cell_text(row[column]))
-            except UnknownValue as error:
+                relations[key] = getattr(self.lookups, parser)(checked_text(row[column]))
+            except ValueError as error:  # UnknownValue, or a formula
                 errors[column] = [str(error)]
         return relations, errors
 

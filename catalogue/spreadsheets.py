@@ -34,6 +34,11 @@ class SpreadsheetError(ValueError):
     """A file that cannot be read; its message is shown to the curator as is."""
 
 
+class Formula(str):
+    """A cell holding a formula rather than text (its text is the formula, "=A1"): the
+    import refuses it with its own message instead of reading it as empty."""
+
+
 def max_rows() -> int:
     return settings.IMPORT_MAX_ROWS
 
@@ -384,16 +389,23 @@ def xlsx_rows(book, sheet):
     from openpyxl.worksheet._reader import WorkSheetParser
 
     with sheet._get_source() as source:
+        # Formulas as formulas (not their cached results): an import refuses them by name.
         parser = WorkSheetParser(
             source,
             sheet._shared_strings,
-            data_only=True,
+            data_only=False,
             epoch=book.epoch,
             date_formats=book._date_formats,
             timedelta_formats=book._timedelta_formats,
         )
         for line, cells in parser.parse():
-            yield line, {cell["column"]: cell["value"] for cell in cells}
+            yield line, {cell["column"]: xlsx_value(cell) for cell in cells}
+
+
+def xlsx_value(cell):
+    if cell["data_type"] == "f":
+        return Formula(getattr(cell["value"], "text", cell["value"]) or "=")
+    return cell["value"]
 
 
 def read_xlsx(data: bytes) -> tablib.Dataset:
@@ -489,6 +501,9 @@ def _ods_cell_text(cell) -> str:
 
 
 def _ods_cell_value(cell):
+    formula = cell.get(f"{ODS_TABLE}formula")
+    if formula:
+        return Formula(formula)
     value_type = cell.get(f"{ODS_OFFICE}value-type")
     if value_type in ("float", "percentage", "currency"):
         number = float(cell.get(f"{ODS_OFFICE}value"))

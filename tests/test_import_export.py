@@ -226,8 +226,9 @@ def test_import_names_every_unknown_or_ambiguous_value():
         (2, "Territoire"), (2, "ODD"), (2, "Partenaires"),
         (3, "Année de début"), (3, "Partenaires"), (4, "Référence"),
     }  # fmt: skip
-    assert "commune-93066" in found[2, "Territoire"].message  # Saint-Denis (93)
-    assert "commune-97411" in found[2, "Territoire"].message  # Saint-Denis (La Réunion)
+    # The forms a cell may take to name each one, as the site writes them.
+    assert "« Saint-Denis (93) »" in found[2, "Territoire"].message
+    assert "« Saint-Denis (974) »" in found[2, "Territoire"].message
     assert "regie-de-quartier" in found[2, "Partenaires"].message
     assert "regie-de-quartier-2" in found[2, "Partenaires"].message
     assert found[3, "Année de début"].value == "deux mille"

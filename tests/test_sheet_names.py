@@ -87,3 +87,57 @@ def test_one_resource_imports_several_files():
     for _attempt in range(2):
         result = run_import(resource, update, dry_run=True)
         assert problems(result) == [] and result.totals["update"] == 1
+
+
+TERRITORY_HEADERS = ["Titre", "Territoire", "Année de début"]
+
+
+@pytest.mark.parametrize(
+    "cell, slug",
+    [
+        ("region-53", "region-53"),
+        ("29151", "commune-29151"),  # an INSEE commune code
+        ("59", "departement-59"),  # a département code, never the région numbered alike
+        ("2A", "departement-2a"),
+        ("200093201", "epci-200093201"),
+        ("Bretagne (région)", "region-53"),
+        ("Vienne (38)", "commune-38544"),
+        ("Vienne (86)", "departement-86"),
+        ("Saint-Denis (93)", "commune-93066"),
+        ("saint-denis (974)", "commune-97411"),
+        ("Lille", "commune-59350"),
+    ],
+)
+def test_territory_cells_accept_the_forms_people_write(cell, slug):
+    dataset = tablib.Dataset(["Verger", cell, 2020], headers=TERRITORY_HEADERS)
+    result = run_import(ExampleResource(), dataset)
+    assert problems(result) == []
+    assert Example.objects.get().territory.slug == slug
+
+
+def test_an_ambiguous_territory_lists_the_forms_that_name_each_one():
+    dataset = tablib.Dataset(["Verger", "Bretagne", 2020], headers=TERRITORY_HEADERS)
+    [problem] = problems(run_import(ExampleResource(), dataset, dry_run=True))
+    assert problem.column == "Territoire"
+    message = problem.message
+    assert "« Bretagne (région) »" in message
+    assert "« Bretagne (36) »" in message and "« Bretagne (90) »" in message
+    for form in ("Bretagne (région)", "Bretagne (36)", "Bretagne (90)"):  # each one works
+        dataset = tablib.Dataset(["Verger", form, 2020], headers=TERRITORY_HEADERS)
+        assert problems(run_import(ExampleResource(), dataset, dry_run=True)) == []
+
+
+def test_a_formula_cell_gets_its_own_message():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Titre", "Territoire", "Année de début", "Domaines"])
+    sheet.append(['=CONCATENER("Jardin")', "commune-59350", 2020, "=A2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = run_import(ExampleResource(), read_dataset(buffer.getvalue(), "xlsx"), dry_run=True)
+    found = {p.column: p.message for p in problems(result)}
+    assert set(found) == {"Titre", "Domaines"}
+    assert "contient une formule" in found["Titre"] and "saisissez le texte" in found["Titre"]
+    assert "=A2" in found["Domaines"]
