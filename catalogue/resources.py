@@ -24,6 +24,8 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import RowResult
 
+from territoires.models import Territory, TerritoryLevel
+
 from . import locking, search_index, services
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from .lookups import ROLE_RE, Lookups, UnknownValue, by_folded_name, fold, split_cell
@@ -49,6 +51,9 @@ PARTNERS = "Partenaires"
 WEBSITE = "Site web"
 # Written by exports, ignored by imports.
 TERRITORY_NAME = "Nom du territoire"
+INSEE_CODE = "Code INSEE"
+DEPARTEMENT = "Département"
+REGION = "Région"
 ACTOR_TYPES = "Types d'acteurs"
 PUBLIC_LINK = "Lien public"
 UPDATED_AT = "Modifié le"
@@ -57,7 +62,9 @@ EXAMPLE_IMPORT_COLUMNS = [
     REFERENCE, TITLE, SUMMARY, DESCRIPTION, STATUS, TERRITORY, SCALE, START_YEAR, END_YEAR,
     DOMAINS, ODD, ALLIANCE, PARTNERSHIP_TYPES, PARTNERS, WEBSITE,
 ]  # fmt: skip
-EXAMPLE_READ_ONLY_COLUMNS = [TERRITORY_NAME, ACTOR_TYPES, PUBLIC_LINK, UPDATED_AT]
+# Where the territory lies, for pivot tables: its INSEE code, département and région.
+PLACE_COLUMNS = [INSEE_CODE, DEPARTEMENT, REGION]
+EXAMPLE_READ_ONLY_COLUMNS = [TERRITORY_NAME, *PLACE_COLUMNS, ACTOR_TYPES, PUBLIC_LINK, UPDATED_AT]
 EXAMPLE_COLUMNS = EXAMPLE_IMPORT_COLUMNS + EXAMPLE_READ_ONLY_COLUMNS
 EXAMPLE_REQUIRED_COLUMNS = [TITLE, TERRITORY, START_YEAR]
 
@@ -68,7 +75,7 @@ ACTOR_TYPE = "Type d'acteur"
 SIREN = "SIREN"
 RNA = "RNA"
 ACTOR_IMPORT_COLUMNS = [IDENTIFIER, NAME, ACTOR_TYPE, SIREN, RNA, WEBSITE, TERRITORY]
-ACTOR_READ_ONLY_COLUMNS = [TERRITORY_NAME, PUBLIC_LINK, UPDATED_AT]
+ACTOR_READ_ONLY_COLUMNS = [TERRITORY_NAME, *PLACE_COLUMNS, PUBLIC_LINK, UPDATED_AT]
 ACTOR_COLUMNS = ACTOR_IMPORT_COLUMNS + ACTOR_READ_ONLY_COLUMNS
 ACTOR_REQUIRED_COLUMNS = [NAME, ACTOR_TYPE]
 
@@ -578,6 +585,9 @@ class ExampleResource(SheetResource):
     partners = read_only_field(PARTNERS)
     website = text_field("website", WEBSITE)
     territory_name = read_only_field(TERRITORY_NAME)
+    insee_code = read_only_field(INSEE_CODE)
+    departement = read_only_field(DEPARTEMENT)
+    region = read_only_field(REGION)
     actor_types = read_only_field(ACTOR_TYPES)
     public_link = read_only_field(PUBLIC_LINK)
     updated_at = read_only_field(UPDATED_AT)
@@ -603,7 +613,8 @@ class ExampleResource(SheetResource):
         fields = (
             "reference", "title", "summary", "description", "status", "territory", "scale",
             "start_year", "end_year", "domains", "odd", "alliance", "partnership_types",
-            "partners", "website", "territory_name", "actor_types", "public_link", "updated_at",
+            "partners", "website", "territory_name", "insee_code", "departement", "region",
+            "actor_types", "public_link", "updated_at",
         )  # fmt: skip
         import_order = export_order = fields
         import_id_fields = ("reference",)
@@ -749,6 +760,9 @@ class ActorResource(SheetResource):
     website = text_field("website", WEBSITE)
     territory = fields.Field(attribute="territory", column_name=TERRITORY, widget=TerritoryWidget())
     territory_name = read_only_field(TERRITORY_NAME)
+    insee_code = read_only_field(INSEE_CODE)
+    departement = read_only_field(DEPARTEMENT)
+    region = read_only_field(REGION)
     public_link = read_only_field(PUBLIC_LINK)
     updated_at = read_only_field(UPDATED_AT)
 
@@ -764,7 +778,7 @@ class ActorResource(SheetResource):
         name = "Acteurs"
         fields = (
             "slug", "name", "actor_type", "siren", "rna", "website", "territory",
-            "territory_name", "public_link", "updated_at",
+            "territory_name", "insee_code", "departement", "region", "public_link", "updated_at",
         )  # fmt: skip
         import_order = export_order = fields
         import_id_fields = ("slug",)
@@ -834,16 +848,43 @@ class ActorResource(SheetResource):
             queryset = Actor.objects.all()
         if isinstance(queryset, QuerySet):
             queryset = list(queryset.with_related())
+        self.place_names = place_names()
         return super().export(queryset=queryset, **kwargs)
 
     def dehydrate_territory_name(self, actor):
         return neutralise_formula(actor.territory.name) if actor.territory else ""
+
+    def dehydrate_insee_code(self, actor):
+        return actor.territory.code if actor.territory else ""
+
+    def dehydrate_departement(self, actor):
+        return place_cells(actor.territory.path, self.place_names)[0] if actor.territory else ""
+
+    def dehydrate_region(self, actor):
+        return place_cells(actor.territory.path, self.place_names)[1] if actor.territory else ""
 
     def dehydrate_public_link(self, actor):
         return settings.SITE_URL.rstrip("/") + actor.get_absolute_url()
 
     def dehydrate_updated_at(self, actor):
         return format_datetime(actor.updated_at)
+
+
+def place_names() -> dict[str, str]:
+    """{slug: name} of the régions and départements (one query, 119 rows)."""
+    levels = [TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT]
+    return dict(Territory.objects.filter(level__in=levels).values_list("slug", "name"))
+
+
+def place_cells(path: str, names: dict[str, str]) -> tuple[str, str]:
+    """The département and région a territory lies in (itself when it is one), by its path."""
+    departement = region = ""
+    for slug in path.strip("/").split("/"):
+        if slug.startswith(f"{TerritoryLevel.DEPARTEMENT}-"):
+            departement = names.get(slug, "")
+        elif slug.startswith(f"{TerritoryLevel.REGION}-"):
+            region = names.get(slug, "")
+    return departement, region
 
 
 def join_cell(values) -> str:
@@ -897,6 +938,9 @@ EXAMPLE_COLUMN_MEANINGS = {
     PARTNERS: gettext_lazy("Partenaires et leur rôle entre parenthèses, séparés par « ; »."),
     WEBSITE: gettext_lazy("Site web de l'alliance."),
     TERRITORY_NAME: gettext_lazy("Nom du territoire (lecture seule)."),
+    INSEE_CODE: gettext_lazy("Code INSEE du territoire (lecture seule)."),
+    DEPARTEMENT: gettext_lazy("Département où se trouve le territoire (lecture seule)."),
+    REGION: gettext_lazy("Région où se trouve le territoire (lecture seule)."),
     ACTOR_TYPES: gettext_lazy("Types des acteurs partenaires (lecture seule)."),
     PUBLIC_LINK: gettext_lazy("Adresse de la fiche publique (lecture seule)."),
     UPDATED_AT: gettext_lazy("Date de dernière modification, heure de Paris (lecture seule)."),
@@ -916,6 +960,7 @@ def example_rows(queryset):
     partnership_types = dict(PartnershipType.objects.values_list("pk", "name"))
     objectives = {o.pk: o for o in Objective.objects.all()}
     ambiguous = ambiguous_actor_names()
+    places = place_names()
     link = settings.SITE_URL.rstrip("/") + reverse("catalogue:example_detail", args=["SLUG"])
     statuses = {value: str(label) for value, label in ExampleStatus.choices}
     scales = {value: str(label) for value, label in Scale.choices}
@@ -923,17 +968,18 @@ def example_rows(queryset):
     base = queryset.values_list(
         "pk", "reference", "title", "summary", "description", "status", "territory__slug",
         "scale", "start_year", "end_year", "website", "territory__name", "slug", "updated_at",
+        "territory__code", "territory__path",
     )  # fmt: skip
     chunk = []
     for values in base.iterator(chunk_size=EXPORT_CHUNK_SIZE):
         chunk.append(values)
         if len(chunk) == EXPORT_CHUNK_SIZE:
             yield from _example_chunk(chunk, domains, partnership_types, objectives, ambiguous,
-                                      link, statuses, scales, actor_types)  # fmt: skip
+                                      places, link, statuses, scales, actor_types)  # fmt: skip
             chunk = []
     if chunk:
         yield from _example_chunk(chunk, domains, partnership_types, objectives, ambiguous,
-                                  link, statuses, scales, actor_types)  # fmt: skip
+                                  places, link, statuses, scales, actor_types)  # fmt: skip
 
 
 def _related(through, ids, target):
@@ -945,8 +991,8 @@ def _related(through, ids, target):
     return found
 
 
-def _example_chunk(chunk, domains, partnership_types, objectives, ambiguous, link, statuses,
-                   scales, actor_types):  # fmt: skip
+def _example_chunk(chunk, domains, partnership_types, objectives, ambiguous, places, link,
+                   statuses, scales, actor_types):  # fmt: skip
     from .models import Partnership
 
     ids = [values[0] for values in chunk]
@@ -961,7 +1007,7 @@ def _example_chunk(chunk, domains, partnership_types, objectives, ambiguous, lin
     ):
         partners[example_id].append((name, slug, actor_type, role))
     for (pk, reference, title, summary, description, status, territory, scale, start_year,
-         end_year, website, territory_name, slug, updated_at) in chunk:  # fmt: skip
+         end_year, website, territory_name, slug, updated_at, code, path) in chunk:  # fmt: skip
         chosen = sorted((objectives[o] for o in example_objectives[pk]), key=lambda o: o.number)
         yield [
             neutralise_formula(reference or ""),
@@ -983,6 +1029,8 @@ def _example_chunk(chunk, domains, partnership_types, objectives, ambiguous, lin
             ),
             neutralise_formula(website or ""),
             neutralise_formula(territory_name),
+            code,
+            *place_cells(path, places),
             join_cell(actor_types[t] for t in dict.fromkeys(p[2] for p in partners[pk])),
             link.replace("SLUG", slug),
             format_datetime(updated_at),

@@ -171,7 +171,7 @@ def test_xlsx_has_a_frozen_filtered_header_and_an_about_sheet(client, listed):
     assert workbook.sheetnames == ["Exemples", "À propos"]
     sheet = workbook["Exemples"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:S31"
+    assert sheet.auto_filter.ref == "A1:V31"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
     about = dict(workbook["À propos"].iter_rows(values_only=True))
     assert about["Nombre d'exemples"] == 30

@@ -29,6 +29,7 @@ from catalogue.spreadsheets import (
     read_dataset,
 )
 from catalogue.validators import luhn_is_valid
+from territoires.models import Territory
 
 from .factories import ActorFactory, ExampleFactory, UserFactory
 
@@ -438,3 +439,20 @@ def test_shared_strings_are_counted_exactly_across_chunks(settings):
     settings.IMPORT_MAX_CELLS -= 1
     with pytest.raises(SpreadsheetError, match="plus de 149999 textes partagés"):
         check_shared_strings(archive)
+
+
+def test_exports_name_the_insee_code_departement_and_region(varied_catalogue):
+    example = dict(zip(resources.EXAMPLE_COLUMNS, examples_dataset()[0], strict=True))
+    assert (example["Code INSEE"], example["Département"], example["Région"]) == (
+        "59350", "Nord", "Hauts-de-France",
+    )  # fmt: skip
+    actors = actors_dataset()
+    actor = dict(zip(actors.headers, actors[0], strict=True))
+    assert (actor["Code INSEE"], actor["Département"], actor["Région"]) == (
+        "59350", "Nord", "Hauts-de-France",
+    )  # fmt: skip
+    # A région or a département is its own région or département.
+    region = ExampleFactory(territory=Territory.objects.get(slug="region-53"))
+    [values] = examples_dataset(Example.objects.filter(pk=region.pk))
+    row = dict(zip(resources.EXAMPLE_COLUMNS, values, strict=True))
+    assert (row["Code INSEE"], row["Département"], row["Région"]) == ("53", "", "Bretagne")
