@@ -106,3 +106,21 @@ def test_territories_renamed_by_the_loader_feed_the_document():
     # load_reference_data itself puts the INSEE names back, documents included.
     call_command("load_reference_data", verbosity=0)
     assert found("nord") == {"Café des aidants"} and found("flandre") == set()
+
+
+def test_an_import_preview_never_reindexes_and_its_confirmation_does_once(monkeypatch):
+    """The preview's rollback would hide an index write: watch the indexer itself."""
+    import tablib
+
+    from catalogue import search_index
+    from catalogue.resources import ExampleResource
+
+    calls = []
+    monkeypatch.setattr(search_index, "update_search_index", lambda ids: calls.append(list(ids)))
+    dataset = tablib.Dataset(
+        ["", "Verger", "commune-59350", 2020],
+        headers=["Référence", "Titre", "Territoire", "Année de début"],
+    )
+    for dry_run in (True, False):
+        ExampleResource().import_data(dataset, dry_run=dry_run, rollback_on_validation_errors=True)
+    assert calls == [[Example.objects.get(title="Verger").pk]]
