@@ -27,8 +27,11 @@ from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
-from .resources import ActorResource, ExampleResource, problems, template_dataset
-from .spreadsheets import FORMAT_BY_EXTENSION, FORMATS, SpreadsheetError, check_size
+from .sheets.actors import ActorResource
+from .sheets.engine import problems, template_dataset
+from .sheets.examples import ExampleResource
+from .sheets.formats import FORMAT_BY_EXTENSION, FORMATS
+from .sheets.rows import SpreadsheetError, check_size
 
 REVERIFY_AFTER = timedelta(days=730)
 

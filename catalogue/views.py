@@ -14,11 +14,13 @@ from django.views.generic import DetailView, TemplateView
 
 from territoires.models import TerritoryLevel
 
-from . import exports, facets, nearby, resources
+from . import facets, nearby
 from .choices import ObjectiveFamily
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
+from .sheets import columns, writers
+from .sheets.examples import example_rows
 from .text import fold, sort_key
 
 
@@ -298,15 +300,15 @@ class ExampleExportView(View):
                 status=400,
             )  # fmt: skip
         examples = filterset.qs
-        name = exports.filename(
+        name = writers.filename(
             today=timezone.localdate(),
             main_filter=filterset.main_filter_words(),
             extension=extension,
         )
-        headers = list(resources.EXAMPLE_COLUMNS)
+        headers = list(columns.EXAMPLE_COLUMNS)
         if extension == "csv":
             response = StreamingHttpResponse(
-                exports.csv_chunks(headers, resources.example_rows(examples)),
+                writers.csv_chunks(headers, example_rows(examples)),
                 content_type="text/csv; charset=utf-8",
             )
         else:
@@ -325,15 +327,15 @@ class ExampleExportView(View):
                     },
                     status=413,
                 )
-            about = exports.about_rows(
+            about = writers.about_rows(
                 filters=[label for _, _, label in filterset.active_filter_labels(request.GET)],
                 count=count,
-                columns=[(c, str(resources.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
+                columns=[(c, str(columns.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
                 today=timezone.localdate(),
             )
             writer, content_type = EXPORT_WRITERS[extension]
             response = HttpResponse(
-                writer(headers, resources.example_rows(examples), about),
+                writer(headers, example_rows(examples), about),
                 content_type=content_type,
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -342,8 +344,8 @@ class ExampleExportView(View):
 
 EXPORT_WRITERS = {
     "xlsx": (
-        exports.xlsx_bytes,
+        writers.xlsx_bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
-    "ods": (exports.ods_bytes, "application/vnd.oasis.opendocument.spreadsheet"),
+    "ods": (writers.ods_bytes, "application/vnd.oasis.opendocument.spreadsheet"),
 }

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalogue.models import Actor, Domain, Example
-from catalogue.spreadsheets import XLSX
+from catalogue.sheets.formats import XLSX
 
 from .factories import ActorFactory, ExampleFactory, UserFactory
 

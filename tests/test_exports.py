@@ -12,8 +12,9 @@ from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell, TableRow
 
 from catalogue.choices import ExampleStatus
-from catalogue.resources import EXAMPLE_COLUMNS, ExampleResource
-from catalogue.spreadsheets import read_dataset
+from catalogue.sheets.columns import EXAMPLE_COLUMNS
+from catalogue.sheets.examples import ExampleResource
+from catalogue.sheets.formats import read_dataset
 from territoires.models import Territory
 
 from .factories import ActorFactory, ExampleFactory

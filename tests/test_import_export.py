@@ -7,25 +7,16 @@ import zipfile
 import pytest
 import tablib
 
-from catalogue import resources
 from catalogue.choices import ExampleStatus, PartnerRole
 from catalogue.models import Actor, Example, Partnership
-from catalogue.resources import (
-    ActorResource,
-    ExampleResource,
-    actors_dataset,
-    examples_dataset,
-    neutralise_formula,
-    problems,
-)
-from catalogue.spreadsheets import (
-    CSV,
-    ODS,
-    XLSX,
-    SpreadsheetError,
-    check_shared_strings,
-    read_dataset,
-)
+from catalogue.sheets import columns
+from catalogue.sheets.actors import ActorResource, actors_dataset
+from catalogue.sheets.cells import neutralise_formula
+from catalogue.sheets.engine import problems
+from catalogue.sheets.examples import ExampleResource, examples_dataset
+from catalogue.sheets.formats import CSV, ODS, XLSX, read_dataset
+from catalogue.sheets.readers import check_shared_strings
+from catalogue.sheets.rows import SpreadsheetError
 from catalogue.validators import luhn_is_valid
 from territoires.models import Territory
 
@@ -355,13 +346,13 @@ def test_reader_enforces_size_and_row_caps(settings):
 
 
 def test_column_order_is_the_contract():
-    assert resources.EXAMPLE_IMPORT_COLUMNS == [
+    assert columns.EXAMPLE_IMPORT_COLUMNS == [
         "Référence", "Titre", "Résumé", "Description", "Statut", "Territoire", "Échelle",
         "Année de début", "Année de fin", "Domaines", "ODD", "Objectifs d'alliance",
         "Types de partenariat", "Partenaires", "Site web",
     ]  # fmt: skip
-    assert examples_dataset(Example.objects.none()).headers == resources.EXAMPLE_COLUMNS
-    assert actors_dataset(Actor.objects.none()).headers == resources.ACTOR_COLUMNS
+    assert examples_dataset(Example.objects.none()).headers == columns.EXAMPLE_COLUMNS
+    assert actors_dataset(Actor.objects.none()).headers == columns.ACTOR_COLUMNS
 
 
 def test_import_blank_status_keeps_the_current_status():
@@ -442,7 +433,7 @@ def test_shared_strings_are_counted_exactly_across_chunks(settings):
 
 
 def test_exports_name_the_insee_code_departement_and_region(varied_catalogue):
-    example = dict(zip(resources.EXAMPLE_COLUMNS, examples_dataset()[0], strict=True))
+    example = dict(zip(columns.EXAMPLE_COLUMNS, examples_dataset()[0], strict=True))
     assert (example["Code INSEE"], example["Département"], example["Région"]) == (
         "59350", "Nord", "Hauts-de-France",
     )  # fmt: skip
@@ -454,5 +445,5 @@ def test_exports_name_the_insee_code_departement_and_region(varied_catalogue):
     # A région or a département is its own région or département.
     region = ExampleFactory(territory=Territory.objects.get(slug="region-53"))
     [values] = examples_dataset(Example.objects.filter(pk=region.pk))
-    row = dict(zip(resources.EXAMPLE_COLUMNS, values, strict=True))
+    row = dict(zip(columns.EXAMPLE_COLUMNS, values, strict=True))
     assert (row["Code INSEE"], row["Département"], row["Région"]) == ("53", "", "Bretagne")

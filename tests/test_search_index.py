@@ -113,7 +113,7 @@ def test_an_import_preview_never_reindexes_and_its_confirmation_does_once(monkey
     import tablib
 
     from catalogue import search_index
-    from catalogue.resources import ExampleResource
+    from catalogue.sheets.examples import ExampleResource
 
     calls = []
     monkeypatch.setattr(search_index, "update_search_index", lambda ids: calls.append(list(ids)))

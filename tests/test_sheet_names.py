@@ -8,8 +8,10 @@ import pytest
 import tablib
 
 from catalogue.models import Actor, Example
-from catalogue.resources import ActorResource, ExampleResource, problems
-from catalogue.spreadsheets import read_dataset
+from catalogue.sheets.actors import ActorResource
+from catalogue.sheets.engine import problems
+from catalogue.sheets.examples import ExampleResource
+from catalogue.sheets.formats import read_dataset
 from catalogue.text import fold
 
 from .factories import ActorFactory
