@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
@@ -28,7 +27,7 @@ from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 from .sheets.actors import ActorResource
-from .sheets.engine import problems, template_dataset
+from .sheets.engine import problems, run_import, template_dataset
 from .sheets.examples import ExampleResource
 from .sheets.formats import FORMAT_BY_EXTENSION, FORMATS
 from .sheets.rows import SpreadsheetError, check_size
@@ -307,15 +306,35 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
             response.context_data["template_formats"] = list(FORMAT_BY_EXTENSION)
         return response
 
-    def process_dataset(self, dataset, form, request, **kwargs):
-        result = super().process_dataset(dataset, form, request, **kwargs)
-        result.file_name = form.cleaned_data.get("original_file_name", "")
-        return result
+    def process_import(self, request, **kwargs):
+        """The confirmation: the file kept since the preview, imported by `run_import` (the
+        function a background worker would call), which writes the history lines too."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if not form.is_valid():
+            return super().process_import(request, **kwargs)
+        file_format = FORMATS[int(form.cleaned_data["format"])]()
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            encoding=None,
+            read_mode=file_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        outcome = run_import(
+            data=storage.read(),
+            extension=file_format.get_extension(),
+            sheet=self.resource_classes[0],
+            user=request.user,
+            file_name=form.cleaned_data.get("original_file_name", ""),
+        )
+        storage.remove()
+        return self.process_result(outcome, request)
 
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
+    def process_result(self, outcome, request):
+        if not outcome.succeeded:
             # The data changed since the preview: nothing was written (the import rolled back).
-            for problem in problems(result)[:20]:
+            for problem in outcome.problems[:20]:
                 messages.error(
                     request,
                     _("Ligne %(line)s, %(column)s : %(message)s")
@@ -332,25 +351,10 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
                     current_app=self.admin_site.name,
                 )
             )
-        return super().process_result(result, request)
+        return super().process_result(outcome.result, request)
 
     def generate_log_entries(self, result, request):
-        file_name = getattr(result, "file_name", "")
-        flags = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE}
-        labels = {
-            RowResult.IMPORT_TYPE_NEW: "Créé par import du fichier « %s »",
-            RowResult.IMPORT_TYPE_UPDATE: "Modifié par import du fichier « %s »",
-        }
-        for import_type, flag in flags.items():
-            instances = [r.instance for r in result.rows if r.import_type == import_type]
-            if instances:
-                LogEntry.objects.log_actions(
-                    request.user.pk,
-                    instances,
-                    flag,
-                    change_message=labels[import_type] % file_name,
-                    single_object=len(instances) == 1,
-                )
+        """Written by `run_import`, in the import's transaction."""
 
     def add_success_message(self, result, request):
         totals = result.totals

@@ -309,7 +309,7 @@ class ExampleExportView(View):
         if extension == "csv":
             response = StreamingHttpResponse(
                 writers.csv_chunks(headers, example_rows(examples)),
-                content_type="text/csv; charset=utf-8",
+                content_type=writers.CONTENT_TYPES["csv"],
             )
         else:
             count = examples.count()
@@ -333,19 +333,9 @@ class ExampleExportView(View):
                 columns=[(c, str(columns.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
                 today=timezone.localdate(),
             )
-            writer, content_type = EXPORT_WRITERS[extension]
             response = HttpResponse(
-                writer(headers, example_rows(examples), about),
-                content_type=content_type,
+                writers.file_bytes(extension, headers, example_rows(examples), about=about),
+                content_type=writers.CONTENT_TYPES[extension],
             )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-
-
-EXPORT_WRITERS = {
-    "xlsx": (
-        writers.xlsx_bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "ods": (writers.ods_bytes, "application/vnd.oasis.opendocument.spreadsheet"),
-}

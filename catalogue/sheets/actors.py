@@ -153,7 +153,9 @@ class ActorResource(SheetResource):
         if isinstance(queryset, QuerySet):
             queryset = list(queryset.with_related())
         self.place_names = place_names()
-        return super().export(queryset=queryset, **kwargs)
+        dataset = super().export(queryset=queryset, **kwargs)
+        dataset.title = _("Acteurs")
+        return dataset
 
     def dehydrate_territory_name(self, actor):
         return neutralise_formula(actor.territory.name) if actor.territory else ""

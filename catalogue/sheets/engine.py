@@ -7,15 +7,19 @@ from dataclasses import dataclass
 
 import tablib
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.instance_loaders import CachedInstanceLoader
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 
 from .. import locking, search_index, services
 from .cells import attribute_value, cell_text, header_key
+from .formats import read_dataset
+from .rows import SpreadsheetError
 
 
 @dataclass
@@ -339,3 +343,73 @@ FILE_ROW = "ligne du fichier"
 def template_dataset(resource_class) -> tablib.Dataset:
     """An empty sheet with the headers an import reads: the downloadable template."""
     return tablib.Dataset(headers=list(resource_class.import_columns))
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: the library's result (None when the file could not be read) and
+    every problem found, in file order."""
+
+    result: Result | None
+    problems: list[Problem]
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result is not None and not self.problems
+
+    @property
+    def totals(self) -> dict:
+        return dict(self.result.totals) if self.result is not None else {}
+
+
+def run_import(
+    *,
+    data: bytes,
+    extension: str,
+    sheet: type[SheetResource],
+    user=None,
+    file_name: str = "",
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """A whole import, without a request: read the file's bytes in its format (csv, xlsx,
+    ods), check every row, then write everything — rows, relations, search index and one
+    history line per row, as `user` — in one transaction, or nothing at all if any row has
+    a problem. `dry_run` checks without writing (the admin's preview)."""
+    try:
+        dataset = read_dataset(data, extension)
+    except SpreadsheetError as error:
+        return ImportOutcome(None, [Problem(None, "", "", str(error))])
+    with transaction.atomic():
+        result = sheet().import_data(
+            dataset,
+            dry_run=dry_run,
+            rollback_on_validation_errors=True,
+            user=user,
+            retain_instance_in_row_result=True,  # for the history lines
+        )
+        found = problems(result)
+        if not dry_run and not found:
+            log_history(result, user=user, file_name=file_name)
+    return ImportOutcome(result, found)
+
+
+HISTORY_MESSAGES = {
+    RowResult.IMPORT_TYPE_NEW: (ADDITION, "Créé par import du fichier « %s »"),
+    RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "Modifié par import du fichier « %s »"),
+}
+
+
+def log_history(result, *, user, file_name: str) -> None:
+    """One history line for each row created or changed, in `user`'s name."""
+    if user is None:
+        return
+    for import_type, (flag, message) in HISTORY_MESSAGES.items():
+        instances = [row.instance for row in result.rows if row.import_type == import_type]
+        if instances:
+            LogEntry.objects.log_actions(
+                user.pk,
+                instances,
+                flag,
+                change_message=message % file_name,
+                single_object=len(instances) == 1,
+            )

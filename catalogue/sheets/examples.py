@@ -249,7 +249,7 @@ class ExampleResource(SheetResource):
             queryset = Example.objects.all()
         if not isinstance(queryset, QuerySet):
             queryset = Example.objects.filter(pk__in=[example.pk for example in queryset])
-        return tablib.Dataset(*example_rows(queryset), headers=EXAMPLE_COLUMNS)
+        return tablib.Dataset(*example_rows(queryset), headers=EXAMPLE_COLUMNS, title=_("Exemples"))
 
 
 def ambiguous_actor_names() -> set[str]:

@@ -7,6 +7,7 @@ from import_export.formats import base_formats
 
 from .readers import read_csv, read_ods, read_xlsx
 from .rows import SpreadsheetError
+from .writers import file_bytes
 
 
 class CSV(base_formats.CSV):
@@ -24,12 +25,15 @@ class CSV(base_formats.CSV):
         return read_csv(in_stream)
 
     def export_data(self, dataset, **kwargs):
-        return "\ufeff".encode() + dataset.export("csv", delimiter=";").encode("utf-8")
+        return file_bytes("csv", dataset.headers, dataset)
 
 
 class XLSX(base_formats.XLSX):
     def create_dataset(self, in_stream, **kwargs):
         return read_xlsx(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return file_bytes("xlsx", dataset.headers, dataset, sheet_name=dataset.title)
 
 
 class ODS(base_formats.ODS):
@@ -41,6 +45,9 @@ class ODS(base_formats.ODS):
 
     def create_dataset(self, in_stream, **kwargs):
         return read_ods(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return file_bytes("ods", dataset.headers, dataset, sheet_name=dataset.title)
 
 
 FORMATS = [CSV, XLSX, ODS]
