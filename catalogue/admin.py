@@ -26,8 +26,9 @@ from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+from .sheets import guide, writers
 from .sheets.actors import ActorResource
-from .sheets.engine import problems, run_import, template_dataset
+from .sheets.engine import problems, run_import
 from .sheets.examples import ExampleResource
 from .sheets.formats import FORMAT_BY_EXTENSION, FORMATS
 from .sheets.rows import SpreadsheetError, check_size
@@ -241,6 +242,11 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "import/format/",
+                self.admin_site.admin_view(self.import_format_view),
+                name="{}_{}_import_format".format(*info),
+            ),
+            path(
                 "import/modele.<str:extension>",
                 self.admin_site.admin_view(self.import_template_view),
                 name="{}_{}_import_template".format(*info),
@@ -249,18 +255,31 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
         ]
 
     def import_template_view(self, request, extension):
-        """An empty sheet with the import headers, in CSV, XLSX or ODS."""
+        """The model to fill in (a sample row, a "Mode d'emploi" sheet, drop-down lists in
+        XLSX), in CSV, XLSX or ODS."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        format_class = FORMAT_BY_EXTENSION.get(extension)
-        if format_class is None:
+        if extension not in FORMAT_BY_EXTENSION:
             raise Http404
-        file_format = format_class()
-        data = file_format.export_data(template_dataset(self.resource_classes[0]))
-        response = HttpResponse(data, content_type=file_format.get_content_type())
+        data = guide.model_file(self.resource_classes[0], extension)
+        response = HttpResponse(data, content_type=writers.CONTENT_TYPES[extension])
         name = f"modele-{self.opts.verbose_name_plural}.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def import_format_view(self, request):
+        """The page that explains each column of the sheet: the model's "Mode d'emploi"."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        sheet = self.resource_classes[0]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Format de la feuille « %(name)s »") % {"name": sheet._meta.name},
+            "rows": guide.guide_rows(sheet),
+            "template_formats": list(FORMAT_BY_EXTENSION),
+        }
+        return TemplateResponse(request, "admin/catalogue/import_format.html", context)
 
     def write_to_tmp_storage(self, import_file, input_format):
         """The library's, joining the upload's chunks once (`data += chunk` copied it
@@ -304,6 +323,10 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
             )
         elif isinstance(response, TemplateResponse):
             response.context_data["template_formats"] = list(FORMAT_BY_EXTENSION)
+        if isinstance(response, TemplateResponse):
+            # The columns it reads, not those an export adds and the import ignores.
+            sheet = self.resource_classes[0]
+            response.context_data["fields_list"] = [(sheet._meta.name, sheet.import_columns)]
         return response
 
     def process_import(self, request, **kwargs):

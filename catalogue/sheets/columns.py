@@ -63,7 +63,11 @@ EXAMPLE_COLUMN_MEANINGS = {
     SUMMARY: gettext_lazy("Résumé en quelques phrases."),
     DESCRIPTION: gettext_lazy("Description complète."),
     STATUS: gettext_lazy("Brouillon, Publié ou Archivé."),
-    TERRITORY: gettext_lazy("Identifiant du territoire principal (region-32, commune-59350…)."),
+    TERRITORY: gettext_lazy(
+        "Territoire principal : son nom (Lille), avec son département ou son niveau s'il le "
+        "faut (Vienne (38), Bretagne (région)), son code INSEE (59350, 59) ou son "
+        "identifiant (commune-59350)."
+    ),
     SCALE: gettext_lazy(
         "Échelle d'action : locale, départementale, régionale, nationale, internationale."
     ),
@@ -82,4 +86,16 @@ EXAMPLE_COLUMN_MEANINGS = {
     ACTOR_TYPES: gettext_lazy("Types des acteurs partenaires (lecture seule)."),
     PUBLIC_LINK: gettext_lazy("Adresse de la fiche publique (lecture seule)."),
     UPDATED_AT: gettext_lazy("Date de dernière modification, heure de Paris (lecture seule)."),
+}
+
+ACTOR_COLUMN_MEANINGS = {
+    IDENTIFIER: gettext_lazy(
+        "Identifiant de l'acteur (son adresse sur le site) ; vide à l'import pour créer."
+    ),
+    NAME: gettext_lazy("Nom de l'organisation ou du groupe."),
+    ACTOR_TYPE: gettext_lazy("Type d'acteur."),
+    SIREN: gettext_lazy("Numéro SIREN (9 chiffres), s'il en a un."),
+    RNA: gettext_lazy("Numéro RNA d'une association (W suivi de 9 caractères)."),
+    WEBSITE: gettext_lazy("Site web de l'acteur."),
+    TERRITORY: EXAMPLE_COLUMN_MEANINGS[TERRITORY],
 }

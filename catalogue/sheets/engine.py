@@ -5,7 +5,6 @@ function that runs a whole import (the admin's confirmation calls it; so may a w
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import tablib
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -338,11 +337,6 @@ class SheetResource(resources.ModelResource):
 _MISSING = object()
 EMPTY = ("", None, (), frozenset())
 FILE_ROW = "ligne du fichier"
-
-
-def template_dataset(resource_class) -> tablib.Dataset:
-    """An empty sheet with the headers an import reads: the downloadable template."""
-    return tablib.Dataset(headers=list(resource_class.import_columns))
 
 
 @dataclass

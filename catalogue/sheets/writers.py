@@ -70,7 +70,7 @@ def csv_chunks(headers, rows):
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def write_xlsx(out, headers, rows, *, sheet_name=None, about=()) -> None:
+def write_xlsx(out, headers, rows, *, sheet_name=None, about=(), about_name=None) -> None:
     """The XLSX workbook into `out` (a binary file-like object or a path), rows streamed:
     only the first rows, which size the columns, are held at once."""
     rows = iter(rows)
@@ -87,11 +87,11 @@ def write_xlsx(out, headers, rows, *, sheet_name=None, about=()) -> None:
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     if about:
-        about_sheet = workbook.create_sheet(_("À propos"))
+        about_sheet = workbook.create_sheet(about_name or _("À propos"))
         about_sheet.column_dimensions["A"].width = 28
         about_sheet.column_dimensions["B"].width = 100
-        for key, value in about:
-            about_sheet.append([bold_cell(about_sheet, key), xlsx_value(value)])
+        for key, *values in about:
+            about_sheet.append([bold_cell(about_sheet, key), *map(xlsx_value, values)])
     workbook.save(out)
 
 
@@ -131,7 +131,7 @@ def column_widths(headers, rows):
 # --- ODS -------------------------------------------------------------------------------------
 
 
-def write_ods(out, headers, rows, *, sheet_name=None, about=()) -> None:
+def write_ods(out, headers, rows, *, sheet_name=None, about=(), about_name=None) -> None:
     """The ODS document into `out` (binary); odfpy holds the whole document in memory."""
     rows = iter(rows)
     sample = list(islice(rows, WIDTH_SAMPLE))
@@ -155,9 +155,9 @@ def write_ods(out, headers, rows, *, sheet_name=None, about=()) -> None:
     document.spreadsheet.addElement(sheet)
 
     if about:
-        about_sheet = table.Table(name=_("À propos"))
-        for key, value in about:
-            about_sheet.addElement(ods_row([key, value]))
+        about_sheet = table.Table(name=about_name or _("À propos"))
+        for values in about:
+            about_sheet.addElement(ods_row(values))
         document.spreadsheet.addElement(about_sheet)
 
     # The auto-filter: a database range over the whole sheet with filter buttons.
