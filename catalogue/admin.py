@@ -19,12 +19,12 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.results import RowResult
 
+from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
 from . import locking, services
 from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
-from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 from .sheets import guide, writers
 from .sheets.actors import ActorResource

@@ -10,8 +10,9 @@ class CatalogueConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models import BigAutoField, ForeignKey
 
+        from french.collation import register_sqlite_collation
+
         from . import locking, search_index, versions
-        from .collation import register_sqlite_collation
         from .postgres import AnyOf
 
         search_index.connect_signals()

@@ -9,10 +9,11 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from french.collation import french_order
+from french.text import fold, unique_slug
+
 from .choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
-from .collation import french_order
 from .querysets import ActorQuerySet, ExampleQuerySet
-from .text import fold, unique_slug
 from .validators import validate_rna, validate_siren
 
 MIN_YEAR = 1945

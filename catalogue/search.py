@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .text import fold
+from french.text import fold
 
 INDEX_BATCH_SIZE = 2000
 FTS_TABLE = "catalogue_example_fts"

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from french.text import fold, sort_key
 from territoires.models import TerritoryLevel
 
 from . import facets, nearby
@@ -21,7 +22,6 @@ from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
 from .sheets import columns, writers
 from .sheets.examples import example_rows
-from .text import fold, sort_key
 
 
 def healthz(request):

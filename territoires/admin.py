@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import Case, F, Q, Value, When
 
-from catalogue.collation import french_order
-from catalogue.text import fold
+from french.collation import french_order
+from french.text import fold
 
 from .models import Territory, TerritoryLevel
 

@@ -12,7 +12,7 @@ from catalogue.sheets.actors import ActorResource
 from catalogue.sheets.engine import problems
 from catalogue.sheets.examples import ExampleResource
 from catalogue.sheets.formats import read_dataset
-from catalogue.text import fold
+from french.text import fold
 
 from .factories import ActorFactory
 

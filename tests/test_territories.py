@@ -76,3 +76,21 @@ def test_admin_refuses_to_add_change_or_delete_territories(client, lille):
     lille.refresh_from_db()
     assert lille.name == "Lille" and lille.path.endswith("/commune-59350/")
     assert client.get("/admin/territoires/territory/", {"q": "lille"}).status_code == 200
+
+
+def test_territoires_imports_nothing_from_the_catalogue():
+    """The reference app stands alone: the catalogue builds on it, never the reverse."""
+    import ast
+    from pathlib import Path
+
+    import territoires
+
+    imported = set()
+    for path in Path(territoires.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add((path.name, node.module.split(".")[0]))
+            elif isinstance(node, ast.Import):
+                imported |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
+    assert {module for _name, module in imported} & {"catalogue"} == set()
+    assert ("models.py", "french") in imported  # its text helpers come from the neutral package

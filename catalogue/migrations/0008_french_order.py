@@ -3,7 +3,7 @@
 import django.db.models.functions.comparison
 from django.db import migrations
 
-from catalogue.collation import CREATE_FRENCH_COLLATION
+from french.collation import CREATE_FRENCH_COLLATION
 from catalogue.postgres import PostgresOnlySQL
 
 

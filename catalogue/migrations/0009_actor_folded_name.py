@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 def fold_names(apps, schema_editor):
-    from catalogue.text import fold
+    from french.text import fold
 
     Actor = apps.get_model("catalogue", "Actor")
     actors = list(Actor.objects.only("pk", "name"))

@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields
 
+from french.text import free_slug
+
 from ..choices import ActorType
 from ..models import Actor, Example
-from ..text import free_slug
 from .cells import (
     ChoiceWidget,
     RnaWidget,

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export import fields
 
+from french.text import free_slug, sort_key
+
 from .. import services
 from ..choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from ..models import Actor, Domain, Example, Objective, Partnership, PartnershipType
-from ..text import free_slug, sort_key
 from .cells import (
     ChoiceWidget,
     TerritoryWidget,

@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from french.text import fold as fold_text
 from territoires.models import LEVEL_RANK, Territory, TerritoryLevel, code_level
 
 from ..choices import ObjectiveFamily, PartnerRole
 from ..models import Actor, Domain, Objective, PartnershipType
-from ..text import fold as fold_text
 
 # The same names come back on every row of a file: fold each once.
 fold = lru_cache(maxsize=100_000)(fold_text)

@@ -25,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..text import fold
+from french.text import fold
 
 CSV_DELIMITER = ";"  # what French spreadsheets expect
 MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths, in characters

@@ -15,7 +15,7 @@ from catalogue.models import (
     Partnership,
     PartnershipType,
 )
-from catalogue.text import free_slug
+from french.text import free_slug
 from territoires.models import Territory, TerritoryLevel
 
 DEMO_NOTE = "Exemple fictif généré pour la démonstration : aucune de ces informations n'est réelle."
