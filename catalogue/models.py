@@ -82,8 +82,9 @@ class Objective(models.Model):
         return (self.family, self.number)
 
 
-class Domain(models.Model):
-    """A field of action: éducation et jeunesse, santé, environnement…"""
+class ReferenceList(models.Model):
+    """A short list that classes examples and is counted like the other facets: a name, an
+    identifier for URLs and files, a description."""
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
@@ -92,41 +93,35 @@ class Domain(models.Model):
     objects = SlugManager()
 
     class Meta:
-        verbose_name = _("domaine")
-        verbose_name_plural = _("domaines")
+        abstract = True
         ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Domain(ReferenceList):
+    """A field of action: éducation et jeunesse, santé, environnement…"""
+
+    class Meta(ReferenceList.Meta):
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
 
     def get_absolute_url(self):
         """The examples of this domain."""
         return reverse("catalogue:domain_detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class PartnershipType(models.Model):
+class PartnershipType(ReferenceList):
     """A kind of partnership: mécénat, pratiques responsables, coopération économique,
     innovation sociétale."""
 
-    name = models.CharField(_("nom"), max_length=120, unique=True)
-    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    objects = SlugManager()
-
-    class Meta:
+    class Meta(ReferenceList.Meta):
         verbose_name = _("type de partenariat")
         verbose_name_plural = _("types de partenariat")
-        ordering = [french_order("name")]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class Actor(TimeStampedModel):
