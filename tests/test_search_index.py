@@ -124,3 +124,17 @@ def test_an_import_preview_never_reindexes_and_its_confirmation_does_once(monkey
     for dry_run in (True, False):
         ExampleResource().import_data(dataset, dry_run=dry_run, rollback_on_validation_errors=True)
     assert calls == [[Example.objects.get(title="Verger").pk]]
+
+
+def test_typographic_names_are_found_as_typed_on_a_keyboard():
+    """The document and the query fold alike on both databases (french.text.fold)."""
+    ExampleFactory(
+        title="Chaire des transitions",
+        partners=[
+            ActorFactory(name="Université Côte d'Azur — Chaire Territoires"),
+            ActorFactory(name="L’Îlot Vert"),
+            ActorFactory(name="Fondation\u00a0« Demain »"),
+        ],
+    )
+    for query in ("l'ilot vert", "L’Îlot", "ilot", "demain", "cote d azur", "chaire-territoires"):
+        assert found(query) == {"Chaire des transitions"}, query
