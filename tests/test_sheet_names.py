@@ -143,3 +143,14 @@ def test_a_formula_cell_gets_its_own_message():
     assert set(found) == {"Titre", "Domaines"}
     assert "contient une formule" in found["Titre"] and "saisissez le texte" in found["Titre"]
     assert "=A2" in found["Domaines"]
+
+
+def test_a_territory_named_by_its_code_still_flags_likely_duplicates():
+    from .factories import ExampleFactory
+
+    existing = ExampleFactory(title="Jardin partagé des Moulins")  # in Lille, 59350
+    dataset = tablib.Dataset(
+        ["Jardin partagé des Moulins", "59350", 2020], headers=TERRITORY_HEADERS
+    )
+    result = run_import(ExampleResource(), dataset, dry_run=True)
+    assert any(existing.reference in warning for warning in result.rows[0].warnings)

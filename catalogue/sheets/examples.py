@@ -147,6 +147,7 @@ class ExampleResource(SheetResource):
         self.fields["territory"].widget.lookups = self.lookups
         territory_ids = {t.pk for t in self.lookups.territories_by_slug.values()}
         territory_ids |= {t.pk for ts in self.lookups.territories_by_name.values() for t in ts}
+        territory_ids |= {t.pk for t in self.lookups.territories_by_code.values()}
         self.titles_by_territory = defaultdict(list)
         for pk, reference, title, territory_id in Example.objects.filter(
             territory_id__in=territory_ids
