@@ -312,6 +312,10 @@ class Example(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Example, self.title, exclude_pk=self.pk)
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # The search vector has one author (catalogue.search_index): an edit never writes
+            # back the copy it loaded, which an unchanged document would not recompute.
+            kwargs["update_fields"] = EDITABLE_COLUMNS
         if self.reference:
             super().save(*args, **kwargs)
             return
@@ -338,6 +342,12 @@ class Example(TimeStampedModel):
             Case(When(pk__lt=100_000, then=LPad(digits, 5, Value("0"))), default=digits),
             output_field=models.CharField(),
         )
+
+
+# What a save of an existing example writes: every column but the search vector.
+EDITABLE_COLUMNS = [
+    f.name for f in Example._meta.concrete_fields if not f.primary_key and f.name != "search_vector"
+]
 
 
 # An example's lists of reference values: what search, the catalogue version and the

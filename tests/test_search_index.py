@@ -138,3 +138,18 @@ def test_typographic_names_are_found_as_typed_on_a_keyboard():
     )
     for query in ("l'ilot vert", "L’Îlot", "ilot", "demain", "cote d azur", "chaire-territoires"):
         assert found(query) == {"Chaire des transitions"}, query
+
+
+def test_a_save_that_keeps_the_document_keeps_the_example_findable():
+    """The stored vector (PostgreSQL) is never overwritten by the copy a save loaded."""
+    example = ExampleFactory(title="Verger")
+    stale = Example.objects.get(pk=example.pk)  # loaded, then the document changes
+    example.title = "Potager"
+    example.save()
+    stale.title = "Potager"  # the same document: no reindex, and nothing written back
+    stale.status = "archive"
+    stale.save()
+    assert Example.objects.get(pk=example.pk).status == "archive"
+    stale.status = "publie"
+    stale.save()
+    assert found("potager") == {"Potager"}
