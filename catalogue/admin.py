@@ -1,35 +1,25 @@
 """The curators' and administrators' back office: lists, filters, edit forms, imports."""
 
-import os
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
-from import_export.results import RowResult
 
+from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
-from . import import_jobs, locking, services
+from . import locking, services
 from .admin_search import ActorSearchMixin, ReferenceSearchMixin
+from .admin_sheets import CuratorImportExportAdmin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
-from .collation import french_order
 from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
-from .resources import ActorResource, ExampleResource, problems, template_dataset
-from .spreadsheets import FORMAT_BY_EXTENSION, FORMATS, SpreadsheetError, check_size
+from .sheets.actors import ActorResource
+from .sheets.examples import ExampleResource
 
 REVERIFY_AFTER = timedelta(days=730)
 
@@ -188,202 +178,6 @@ class PartnershipTypeAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdm
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-# Import and export, shared by the examples and the actors.
-
-
-class CuratorImportForm(ImportForm):
-    """The library's form, with the size cap and the format taken from the file's extension."""
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("import_file")
-        if upload is None:
-            return cleaned
-        try:
-            check_size(upload.size)
-        except SpreadsheetError as error:
-            self.add_error("import_file", str(error))
-            return cleaned
-        extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
-        if extension not in FORMAT_BY_EXTENSION:
-            self.add_error(
-                "import_file",
-                _("Format de fichier non pris en charge (%(ext)s) : utilisez CSV, XLSX ou ODS.")
-                % {"ext": extension or "?"},
-            )
-            return cleaned
-        cleaned["format"] = str(FORMATS.index(FORMAT_BY_EXTENSION[extension]))
-        self.errors.pop("format", None)
-        return cleaned
-
-
-class CuratorImportExportAdmin(ImportExportModelAdmin):
-    """Import preview that names every problem; all or nothing; French history lines."""
-
-    formats = FORMATS
-    import_form_class = CuratorImportForm
-    confirm_form_class = ConfirmImportForm
-    export_form_class = ExportForm
-    import_template_name = "admin/catalogue/import.html"
-    skip_admin_log = False
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def has_import_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.import_{self.opts.model_name}")
-
-    def has_export_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.export_{self.opts.model_name}")
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "import/modele.<str:extension>",
-                self.admin_site.admin_view(self.import_template_view),
-                name="{}_{}_import_template".format(*info),
-            ),
-            path(
-                "import/suivi/<uuid:job_id>/",
-                self.admin_site.admin_view(self.import_job_view),
-                name="{}_{}_import_job".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_job_view(self, request, job_id):
-        return import_jobs.import_job_view(self, request, job_id)
-
-    def process_import(self, request, **kwargs):
-        """Confirm the previewed file: in the request when it is short, else queued for the
-        task worker (catalogue.import_jobs)."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        if not confirm_form.is_valid():
-            return super().process_import(request, **kwargs)  # the library's error page
-        tmp_storage, dataset = import_jobs.read_confirmed_file(self, confirm_form.cleaned_data)
-        if len(dataset) > settings.IMPORT_BACKGROUND_ROWS:
-            return import_jobs.queue(self, request, confirm_form.cleaned_data, len(dataset))
-        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
-        tmp_storage.remove()
-        return self.process_result(result, request)
-
-    def import_template_view(self, request, extension):
-        """An empty sheet with the import headers, in CSV, XLSX or ODS."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        format_class = FORMAT_BY_EXTENSION.get(extension)
-        if format_class is None:
-            raise Http404
-        file_format = format_class()
-        data = file_format.export_data(template_dataset(self.resource_classes[0]))
-        response = HttpResponse(data, content_type=file_format.get_content_type())
-        name = f"modele-{self.opts.verbose_name_plural}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
-    def write_to_tmp_storage(self, import_file, input_format):
-        """The library's, joining the upload's chunks once (`data += chunk` copied it
-        again for every chunk)."""
-        tmp_storage = self.get_tmp_storage_class()(
-            encoding=None if input_format.is_binary() else self.from_encoding,
-            read_mode=input_format.get_read_mode(),
-            **self.get_tmp_storage_class_kwargs(),
-        )
-        tmp_storage.save(b"".join(import_file.chunks()))
-        return tmp_storage
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, SpreadsheetError):
-            form.add_error("import_file", str(e))
-        else:
-            form.add_error(
-                "import_file",
-                _("Ce fichier n'a pas pu être lu (%(error)s) : vérifiez son format.")
-                % {"error": type(e).__name__},
-            )
-
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs.pop("request", None)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
-
-    def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        if isinstance(response, TemplateResponse) and response.context_data.get("result"):
-            result = response.context_data["result"]
-            response.context_data.update(
-                {
-                    "problems": problems(result),
-                    # Every row of the file, blank ones aside: created, updated or unchanged.
-                    "preview_rows": [r for r in result.rows if getattr(r, "line", None)],
-                    "totals": result.totals,
-                    "template_formats": list(FORMAT_BY_EXTENSION),
-                }
-            )
-        elif isinstance(response, TemplateResponse):
-            response.context_data["template_formats"] = list(FORMAT_BY_EXTENSION)
-        return response
-
-    def process_dataset(self, dataset, form, request, **kwargs):
-        result = super().process_dataset(dataset, form, request, **kwargs)
-        result.file_name = form.cleaned_data.get("original_file_name", "")
-        return result
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            # The data changed since the preview: nothing was written (the import rolled back).
-            for problem in problems(result)[:20]:
-                messages.error(
-                    request,
-                    _("Ligne %(line)s, %(column)s : %(message)s")
-                    % {
-                        "line": problem.line or "—",
-                        "column": problem.column or "—",
-                        "message": problem.message,
-                    },
-                )
-            messages.error(request, _("Import annulé : rien n'a été enregistré."))
-            return HttpResponseRedirect(
-                reverse(
-                    "admin:{}_{}_import".format(*self.get_model_info()),
-                    current_app=self.admin_site.name,
-                )
-            )
-        return super().process_result(result, request)
-
-    def generate_log_entries(self, result, request):
-        file_name = getattr(result, "file_name", "")
-        flags = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE}
-        labels = {
-            RowResult.IMPORT_TYPE_NEW: "Créé par import du fichier « %s »",
-            RowResult.IMPORT_TYPE_UPDATE: "Modifié par import du fichier « %s »",
-        }
-        for import_type, flag in flags.items():
-            instances = [r.instance for r in result.rows if r.import_type == import_type]
-            if instances:
-                LogEntry.objects.log_actions(
-                    request.user.pk,
-                    instances,
-                    flag,
-                    change_message=labels[import_type] % file_name,
-                    single_object=len(instances) == 1,
-                )
-
-    def add_success_message(self, result, request):
-        totals = result.totals
-        messages.success(
-            request,
-            _("Import terminé : %(new)s créé(s), %(update)s modifié(s), %(skip)s inchangé(s).")
-            % {
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
-                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
-            },
-        )
 
 
 # Actors.

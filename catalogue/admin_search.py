@@ -5,8 +5,8 @@ rank by level and population as well: territoires/admin.py.)"""
 from django.db.models import Case, Q, Value, When
 from django.utils.text import slugify
 
-from .collation import french_order
-from .text import fold
+from french.collation import french_order
+from french.text import fold
 
 
 def best_first(whole: Q, beginning: Q) -> Case:

@@ -10,11 +10,12 @@ class CatalogueConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models import BigAutoField, ForeignKey
 
-        from . import locking, search, versions
-        from .collation import register_sqlite_collation
+        from french.collation import register_sqlite_collation
+
+        from . import locking, search_index, versions
         from .postgres import AnyOf
 
-        search.connect_signals()
+        search_index.connect_signals()
         versions.connect_signals()
         locking.connect_signals()
         ForeignKey.register_lookup(AnyOf)

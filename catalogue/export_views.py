@@ -22,9 +22,11 @@ from django_tasks_db.models import DBTaskResult
 
 from impact_alliances.security import client_ip
 
-from . import exports, resources, tasks, throttling, versions
+from . import tasks, throttling, versions
 from .filtersets import ExampleFilterSet
 from .querystrings import query_with, redirect_without_empty
+from .sheets import columns, writers
+from .sheets.examples import example_rows
 
 # A place held by an export is given back when it ends; this bounds it if the process dies.
 SLOT_SECONDS = 600
@@ -78,7 +80,7 @@ class ExampleExportView(View):
         finally:
             release(places)
         return attachment(
-            HttpResponse(content, content_type=tasks.CONTENT_TYPES[extension]),
+            HttpResponse(content, content_type=writers.CONTENT_TYPES[extension]),
             tasks.file_name(filterset, extension),
         )
 
@@ -87,10 +89,10 @@ class ExampleExportView(View):
         if isinstance(places, throttling.Refusal):
             return refused(request, places)
 
-        rows = resources.example_rows(filterset.qs)
-        chunks = exports.csv_chunks(list(resources.EXAMPLE_COLUMNS), rows)
+        rows = example_rows(filterset.qs)
+        chunks = writers.csv_chunks(list(columns.EXAMPLE_COLUMNS), rows)
         response = StreamingHttpResponse(
-            Releasing(chunks, places), content_type=tasks.CONTENT_TYPES["csv"]
+            Releasing(chunks, places), content_type=writers.CONTENT_TYPES["csv"]
         )
         return attachment(response, tasks.file_name(filterset, "csv"))
 
@@ -208,5 +210,5 @@ def export_file(request, job_id):
         storage.open(path),
         as_attachment=True,
         filename=result.return_value["name"],
-        content_type=tasks.CONTENT_TYPES[extension],
+        content_type=writers.CONTENT_TYPES[extension],
     )

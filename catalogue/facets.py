@@ -112,7 +112,8 @@ class FacetIndex:
     def public_actors(self) -> list[tuple[int, str]]:
         """(id, actor type) of the actors of published examples, in French name order: the
         actor list pages through it (read once per catalogue version, when first asked)."""
-        from .collation import french_order
+        from french.collation import french_order
+
         from .models import Actor
 
         ordered = Actor.objects.public().order_by(french_order("name"), "pk")

@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
 from . import facets, search
 from .choices import ActorType, ObjectiveFamily, Scale
-from .collation import french_order
 from .models import (
     MAX_YEAR,
     MIN_YEAR,

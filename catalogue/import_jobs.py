@@ -3,17 +3,14 @@
 The preview runs in the request (it writes nothing and says what is wrong, line by line).
 Confirming writes every row in one transaction: 20,000 rows take longer than a request
 may, so above IMPORT_BACKGROUND_ROWS the confirmation is queued (catalogue.tasks) and the
-curator follows `…/import/suivi/<id>/`. All or nothing still holds: one transaction, and
-the file is confirmed only if every row passes again, as in the request.
+curator follows `…/import/suivi/<id>/`. The worker runs the same `sheets.engine.run_import`
+as the request: one transaction, written only if every row passes again.
 """
-
-from types import SimpleNamespace
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,23 +22,31 @@ from import_export.results import RowResult
 from import_export.signals import post_import
 
 from . import tasks
-from .resources import problems
+from .sheets.engine import run_import
+from .sheets.formats import FORMATS, read_dataset
+from .sheets.rows import SpreadsheetError
 
 MAX_PROBLEMS_SHOWN = 50
 
 
-def read_confirmed_file(model_admin, data: dict):
-    """The previewed file kept in the temporary storage, and its rows."""
-    input_format = model_admin.get_import_formats()[int(data["format"])](
-        encoding=model_admin.from_encoding
-    )
-    tmp_storage = model_admin.get_tmp_storage_class()(
+def stored_file(model_admin, data: dict):
+    """The previewed file kept in the temporary storage: (storage, bytes, extension)."""
+    file_format = FORMATS[int(data["format"])]()
+    storage = model_admin.get_tmp_storage_class()(
         name=data["import_file_name"],
-        encoding=None if input_format.is_binary() else model_admin.from_encoding,
-        read_mode=input_format.get_read_mode(),
+        encoding=None,
+        read_mode=file_format.get_read_mode(),
         **model_admin.get_tmp_storage_class_kwargs(),
     )
-    return tmp_storage, input_format.create_dataset(tmp_storage.read())
+    return storage, storage.read(), file_format.get_extension()
+
+
+def row_count(content: bytes, extension: str) -> int:
+    """Rows of the file; 0 when it cannot be read (the import then says why, at once)."""
+    try:
+        return len(read_dataset(content, extension))
+    except SpreadsheetError:
+        return 0
 
 
 def queue(model_admin, request, data: dict, rows: int):
@@ -52,52 +57,34 @@ def queue(model_admin, request, data: dict, rows: int):
         rows=rows,
         file={k: data[k] for k in ("import_file_name", "original_file_name", "format")},
     )
-    return redirect(import_job_url(model_admin, job.id))
-
-
-def import_job_url(model_admin, job_id):
     info = model_admin.opts.app_label, model_admin.opts.model_name
-    return reverse("admin:{}_{}_import_job".format(*info), args=[job_id])
+    return redirect(reverse("admin:{}_{}_import_job".format(*info), args=[job.id]))
 
 
 def confirm(*, model: str, user_id: int, file: dict) -> dict:
-    """Write the file's rows, all or nothing, as the curator `user_id`; what happened, for
-    the page that follows the import."""
+    """Write the file's rows as the curator `user_id`, all or nothing (`run_import`: rows,
+    search index and history lines in one transaction); what happened, for the page."""
     model_admin = admin.site._registry[apps.get_model(model)]
-    user = get_user_model().objects.get(pk=user_id)
-    tmp_storage, dataset = read_confirmed_file(model_admin, file)
-    resource = model_admin.resource_classes[0]()
-    with transaction.atomic():  # the rows and their history lines, or nothing
-        outcome = write(model_admin, resource, dataset, user, file["original_file_name"])
-    if outcome["written"]:
-        post_import.send(sender=None, model=model_admin.model)
-        tmp_storage.remove()
-    return outcome
-
-
-def write(model_admin, resource, dataset, user, file_name) -> dict:
-    result = resource.import_data(
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        file_name=file_name,
-        user=user,
-        rollback_on_validation_errors=True,
-        retain_instance_in_row_result=True,
+    storage, content, extension = stored_file(model_admin, file)
+    outcome = run_import(
+        data=content,
+        extension=extension,
+        sheet=model_admin.resource_classes[0],
+        user=get_user_model().objects.get(pk=user_id),
+        file_name=file["original_file_name"],
     )
-    if result.has_errors() or result.has_validation_errors():
-        found = problems(result)
+    if not outcome.succeeded:
         return {
             "written": False,
-            "problem_count": len(found),
+            "problem_count": len(outcome.problems),
             "problems": [
                 {"line": p.line, "column": str(p.column or ""), "message": str(p.message)}
-                for p in found[:MAX_PROBLEMS_SHOWN]
+                for p in outcome.problems[:MAX_PROBLEMS_SHOWN]
             ],
         }
-    result.file_name = file_name
-    model_admin.generate_log_entries(result, SimpleNamespace(user=user))
-    totals = result.totals
+    post_import.send(sender=None, model=model_admin.model)
+    storage.remove()
+    totals = outcome.totals
     return {
         "written": True,
         "created": totals[RowResult.IMPORT_TYPE_NEW],

@@ -9,10 +9,11 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from french.collation import french_order
+from french.text import fold, unique_slug
+
 from .choices import ActorType, ExampleOrigin, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
-from .collation import french_order
 from .querysets import ActorQuerySet, ExampleQuerySet, PartnershipQuerySet
-from .text import unique_slug
 from .validators import validate_rna, validate_siren
 
 MIN_YEAR = 1945
@@ -81,8 +82,9 @@ class Objective(models.Model):
         return (self.family, self.number)
 
 
-class Domain(models.Model):
-    """A field of action: éducation et jeunesse, santé, environnement…"""
+class ReferenceList(models.Model):
+    """A short list that classes examples and is counted like the other facets: a name, an
+    identifier for URLs and files, a description."""
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
@@ -91,47 +93,45 @@ class Domain(models.Model):
     objects = SlugManager()
 
     class Meta:
-        verbose_name = _("domaine")
-        verbose_name_plural = _("domaines")
+        abstract = True
         ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Domain(ReferenceList):
+    """A field of action: éducation et jeunesse, santé, environnement…"""
+
+    class Meta(ReferenceList.Meta):
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
 
     def get_absolute_url(self):
         """The examples of this domain."""
         return reverse("catalogue:domain_detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class PartnershipType(models.Model):
+class PartnershipType(ReferenceList):
     """A kind of partnership: mécénat, pratiques responsables, coopération économique,
     innovation sociétale."""
 
-    name = models.CharField(_("nom"), max_length=120, unique=True)
-    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    objects = SlugManager()
-
-    class Meta:
+    class Meta(ReferenceList.Meta):
         verbose_name = _("type de partenariat")
         verbose_name_plural = _("types de partenariat")
-        ordering = [french_order("name")]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class Actor(TimeStampedModel):
     """An organisation or a group that takes part in alliances."""
 
     name = models.CharField(_("nom"), max_length=255)
+    # `text.fold(name)`, so that spreadsheets name actors the same way on every database.
+    folded_name = models.CharField(
+        _("nom simplifié"), max_length=255, db_index=True, editable=False, default=""
+    )
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True, blank=True)
     actor_type = models.CharField(_("type d'acteur"), max_length=20, choices=ActorType.choices)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
@@ -174,6 +174,7 @@ class Actor(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Actor, self.name, exclude_pk=self.pk)
+        self.set_folded_name()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -182,6 +183,10 @@ class Actor(TimeStampedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def set_folded_name(self):
+        """The derived name: save() calls it, and so must every bulk writer."""
+        self.folded_name = fold(self.name)
 
 
 class Example(TimeStampedModel):
@@ -314,6 +319,10 @@ class Example(TimeStampedModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Example, self.title, exclude_pk=self.pk)
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # The search vector has one author (catalogue.search_index): an edit never writes
+            # back the copy it loaded, which an unchanged document would not recompute.
+            kwargs["update_fields"] = EDITABLE_COLUMNS
         if self.reference:
             super().save(*args, **kwargs)
             return
@@ -338,7 +347,14 @@ class Example(TimeStampedModel):
         return Concat(
             Value(REFERENCE_PREFIX),
             Case(When(pk__lt=100_000, then=LPad(digits, 5, Value("0"))), default=digits),
+            output_field=models.CharField(),
         )
+
+
+# What a save of an existing example writes: every column but the search vector.
+EDITABLE_COLUMNS = [
+    f.name for f in Example._meta.concrete_fields if not f.primary_key and f.name != "search_vector"
+]
 
 
 # An example's lists of reference values: what search, the catalogue version and the

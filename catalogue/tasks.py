@@ -14,32 +14,28 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
-from . import exports, resources
 from .filtersets import ExampleFilterSet
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
-WRITERS = {"xlsx": exports.xlsx_bytes, "ods": exports.ods_bytes}
+from .sheets import columns, writers
+from .sheets.examples import example_rows
 
 
 def spreadsheet(filterset: ExampleFilterSet, params: QueryDict, extension: str) -> bytes:
     """The XLSX or ODS file of a valid filtered list, with its "À propos" sheet."""
+    if extension not in ("xlsx", "ods"):
+        raise ValueError(f"Format d'export inconnu : {extension}")
     examples = filterset.qs
-    headers = list(resources.EXAMPLE_COLUMNS)
-    about = exports.about_rows(
+    headers = list(columns.EXAMPLE_COLUMNS)
+    about = writers.about_rows(
         filters=[label for _, _, label in filterset.active_filter_labels(params)],
         count=examples.count(),
-        columns=[(c, str(resources.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
+        columns=[(c, str(columns.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
         today=timezone.localdate(),
     )
-    return WRITERS[extension](headers, resources.example_rows(examples), about)
+    return writers.file_bytes(extension, headers, example_rows(examples), about=about)
 
 
 def file_name(filterset: ExampleFilterSet, extension: str) -> str:
-    return exports.filename(
+    return writers.filename(
         today=timezone.localdate(),
         main_filter=filterset.main_filter_words(),
         extension=extension,

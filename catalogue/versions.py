@@ -3,7 +3,7 @@
 Caches (the facet index of each worker, cached pages) are keyed by it, so a change made in
 any process — the admin, an import, a command — is seen by every other process at its next
 request. Signals cover the writes that go through models; bulk writers call `bump()`
-themselves (through `search.update_search_index`, which every one of them calls).
+themselves (through `search_index.update_search_index`, which every one of them calls).
 """
 
 from uuid import uuid4

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.generic import DetailView, TemplateView
 
+from french.text import fold, sort_key
 from territoires.models import TerritoryLevel
 
 from . import facets, nearby
@@ -16,7 +17,6 @@ from .choices import ObjectiveFamily
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
-from .text import fold, sort_key
 
 
 def healthz(request):

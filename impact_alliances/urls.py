@@ -11,7 +11,7 @@ admin.site.index_title = "Catalogue et données de référence"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", catalogue_views.healthz, name="healthz"),
-    path("territoires/", include("territoires.urls")),
+    path("territoires/", include("catalogue.territory_urls")),
     path("", include("opendata.urls")),
     path("reperes/", include("reperes.urls")),
     path("proposer/", include("contributions.urls")),

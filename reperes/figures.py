@@ -22,7 +22,7 @@ from catalogue.choices import ActorType, ObjectiveFamily, Scale
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example, Partnership
 from catalogue.querystrings import query_adding, query_with
-from catalogue.text import sort_key
+from french.text import sort_key
 from territoires.models import Territory, TerritoryLevel
 
 from . import charts, francemap

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import Case, F, Q, Value, When
 
-from catalogue.collation import french_order
-from catalogue.text import fold
+from french.collation import french_order
+from french.text import fold
 
 from .models import Territory, TerritoryLevel
 
@@ -47,6 +47,11 @@ def search_territories(queryset, search_term):
 
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
+    """Territories are INSEE's reference data: they change only through
+    `load_reference_data`, which computes their paths and folded names. The admin shows
+    them (and autocompletes them) but lets no one add, change or delete one: a territory
+    added here would have no path, and filtering on it would return every example."""
+
     list_display = ["name", "level", "code", "slug", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code", "slug"]
@@ -55,6 +60,15 @@ class TerritoryAdmin(admin.ModelAdmin):
     readonly_fields = ["path"]
     filter_horizontal = ["member_of"]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_search_results(self, request, queryset, search_term):
         # Autocompletes keep this order; the change list applies its own.

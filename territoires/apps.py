@@ -9,7 +9,7 @@ class TerritoiresConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from catalogue.collation import register_sqlite_collation
+        from french.collation import register_sqlite_collation
 
         # Territory.Meta.ordering names the French collation, which SQLite learns on connection.
         connection_created.connect(register_sqlite_collation, dispatch_uid="french-collation")

@@ -10,8 +10,8 @@ from django.db.models.lookups import PatternLookup, StartsWith
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.collation import french_order
-from catalogue.text import fold
+from french.collation import french_order
+from french.text import fold
 
 
 class TerritoryLevel(models.TextChoices):

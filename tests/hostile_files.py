@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import tablib
 
-from catalogue.spreadsheets import ODS, XLSX
+from catalogue.sheets.formats import ODS, XLSX
 
 REFUSED = "refused"
 IMPORTED_INERT = "imported inert"  # formulas: stored as typed, neutralised by every export

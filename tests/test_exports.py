@@ -12,8 +12,9 @@ from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell, TableRow
 
 from catalogue.choices import ExampleStatus
-from catalogue.resources import EXAMPLE_COLUMNS, ExampleResource
-from catalogue.spreadsheets import read_dataset
+from catalogue.sheets.columns import EXAMPLE_COLUMNS
+from catalogue.sheets.examples import ExampleResource
+from catalogue.sheets.formats import read_dataset
 from territoires.models import Territory
 
 from .factories import ActorFactory, ExampleFactory
@@ -171,7 +172,7 @@ def test_xlsx_has_a_frozen_filtered_header_and_an_about_sheet(client, listed):
     assert workbook.sheetnames == ["Exemples", "À propos"]
     sheet = workbook["Exemples"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:S31"
+    assert sheet.auto_filter.ref == "A1:V31"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
     about = dict(workbook["À propos"].iter_rows(values_only=True))
     assert about["Nombre d'exemples"] == 30

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from catalogue.models import Actor, Domain, PartnershipType
-from catalogue.text import sort_key
+from french.text import sort_key
 from territoires.models import Territory
 
 from .factories import ActorFactory, CuratorFactory, ExampleFactory

@@ -15,7 +15,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalogue.models import Actor, Example, Partnership
-from catalogue.resources import EXAMPLE_COLUMNS, examples_dataset
+from catalogue.sheets.columns import EXAMPLE_COLUMNS
+from catalogue.sheets.examples import examples_dataset
 
 from .factories import CuratorFactory, ExampleFactory
 from .hostile_files import CORPUS, IMPORTED, IMPORTED_INERT, REFUSED

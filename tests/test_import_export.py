@@ -6,29 +6,19 @@ import zipfile
 
 import pytest
 import tablib
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from catalogue import resources
 from catalogue.choices import ExampleStatus, PartnerRole
 from catalogue.models import Actor, Example, Partnership
-from catalogue.resources import (
-    ActorResource,
-    ExampleResource,
-    actors_dataset,
-    examples_dataset,
-    neutralise_formula,
-    problems,
-)
-from catalogue.spreadsheets import (
-    CSV,
-    ODS,
-    XLSX,
-    SpreadsheetError,
-    check_shared_strings,
-    read_dataset,
-)
+from catalogue.sheets import columns
+from catalogue.sheets.actors import ActorResource, actors_dataset
+from catalogue.sheets.cells import neutralise_formula
+from catalogue.sheets.engine import problems
+from catalogue.sheets.examples import ExampleResource, examples_dataset
+from catalogue.sheets.formats import CSV, ODS, XLSX, read_dataset
+from catalogue.sheets.readers import check_shared_strings
+from catalogue.sheets.rows import SpreadsheetError
 from catalogue.validators import luhn_is_valid
+from territoires.models import Territory
 
 from .factories import ActorFactory, ExampleFactory, UserFactory
 
@@ -122,17 +112,19 @@ def test_export_neutralises_formulas_and_keeps_numbers_typed(varied_catalogue):
     assert neutralise_formula("Lille") == "Lille"
 
 
-def test_examples_dataset_runs_a_fixed_number_of_queries():
-    actor = ActorFactory()
-    ExampleFactory(partners=[actor], domains=["sante"], odd=[4])
-    with CaptureQueriesContext(connection) as few:
-        examples_dataset(Example.objects.all())
-    for _index in range(15):
+# Domains, partnership types, objectives, actor names (to spot ambiguous ones), régions and
+# départements; then per chunk of 2,000: the examples, their domains, objectives,
+# partnership types and partners.
+EXPORT_QUERIES = 10
+
+
+@pytest.mark.parametrize("count", [1, 16])
+def test_examples_dataset_runs_a_fixed_number_of_queries(django_assert_num_queries, count):
+    for _index in range(count):
         ExampleFactory(partners=[ActorFactory()], domains=["culture"], odd=[3, 5], alliance=[1])
-    with CaptureQueriesContext(connection) as many:
+    with django_assert_num_queries(EXPORT_QUERIES):
         dataset = examples_dataset(Example.objects.all())
-    assert len(dataset) == 16
-    assert len(many) == len(few)
+    assert len(dataset) == count
 
 
 def example_rows(count, *, lille_actor):
@@ -226,8 +218,9 @@ def test_import_names_every_unknown_or_ambiguous_value():
         (2, "Territoire"), (2, "ODD"), (2, "Partenaires"),
         (3, "Année de début"), (3, "Partenaires"), (4, "Référence"),
     }  # fmt: skip
-    assert "commune-93066" in found[2, "Territoire"].message  # Saint-Denis (93)
-    assert "commune-97411" in found[2, "Territoire"].message  # Saint-Denis (La Réunion)
+    # The forms a cell may take to name each one, as the site writes them.
+    assert "« Saint-Denis (93) »" in found[2, "Territoire"].message
+    assert "« Saint-Denis (974) »" in found[2, "Territoire"].message
     assert "regie-de-quartier" in found[2, "Partenaires"].message
     assert "regie-de-quartier-2" in found[2, "Partenaires"].message
     assert found[3, "Année de début"].value == "deux mille"
@@ -353,13 +346,13 @@ def test_reader_enforces_size_and_row_caps(settings):
 
 
 def test_column_order_is_the_contract():
-    assert resources.EXAMPLE_IMPORT_COLUMNS == [
+    assert columns.EXAMPLE_IMPORT_COLUMNS == [
         "Référence", "Titre", "Résumé", "Description", "Statut", "Territoire", "Échelle",
         "Année de début", "Année de fin", "Domaines", "ODD", "Objectifs d'alliance",
         "Types de partenariat", "Partenaires", "Site web",
     ]  # fmt: skip
-    assert examples_dataset(Example.objects.none()).headers == resources.EXAMPLE_COLUMNS
-    assert actors_dataset(Actor.objects.none()).headers == resources.ACTOR_COLUMNS
+    assert examples_dataset(Example.objects.none()).headers == columns.EXAMPLE_COLUMNS
+    assert actors_dataset(Actor.objects.none()).headers == columns.ACTOR_COLUMNS
 
 
 def test_import_blank_status_keeps_the_current_status():
@@ -437,3 +430,20 @@ def test_shared_strings_are_counted_exactly_across_chunks(settings):
     settings.IMPORT_MAX_CELLS -= 1
     with pytest.raises(SpreadsheetError, match="plus de 149999 textes partagés"):
         check_shared_strings(archive)
+
+
+def test_exports_name_the_insee_code_departement_and_region(varied_catalogue):
+    example = dict(zip(columns.EXAMPLE_COLUMNS, examples_dataset()[0], strict=True))
+    assert (example["Code INSEE"], example["Département"], example["Région"]) == (
+        "59350", "Nord", "Hauts-de-France",
+    )  # fmt: skip
+    actors = actors_dataset()
+    actor = dict(zip(actors.headers, actors[0], strict=True))
+    assert (actor["Code INSEE"], actor["Département"], actor["Région"]) == (
+        "59350", "Nord", "Hauts-de-France",
+    )  # fmt: skip
+    # A région or a département is its own région or département.
+    region = ExampleFactory(territory=Territory.objects.get(slug="region-53"))
+    [values] = examples_dataset(Example.objects.filter(pk=region.pk))
+    row = dict(zip(columns.EXAMPLE_COLUMNS, values, strict=True))
+    assert (row["Code INSEE"], row["Département"], row["Région"]) == ("53", "", "Bretagne")

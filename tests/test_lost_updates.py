@@ -8,7 +8,7 @@ from django.test import Client
 
 from catalogue import services
 from catalogue.models import Domain, Example, Objective, Partnership, PartnershipType
-from catalogue.resources import ExampleResource
+from catalogue.sheets.examples import ExampleResource
 
 from .factories import ActorFactory, CuratorFactory, ExampleFactory, UserFactory
 

@@ -130,6 +130,6 @@ def test_reference_expression_numbers_like_format_reference(pk):
     ],
 )
 def test_fold_lowers_and_strips_accents_and_spaces(text, folded):
-    from catalogue.text import fold
+    from french.text import fold
 
     assert fold(text) == folded

@@ -77,7 +77,8 @@ ADMIN_MATRIX = [
     ("GET", "/admin/catalogue/domain/add/",                 LOGIN, 403, 403, 200),
     ("GET", "/admin/catalogue/objective/add/",              LOGIN, 403, 403, 200),
     ("GET", "/admin/catalogue/partnershiptype/add/",        LOGIN, 403, 403, 200),
-    ("GET", "/admin/territoires/territory/add/",            LOGIN, 403, 403, 200),
+    # territories change only through load_reference_data: no one adds one here
+    ("GET", "/admin/territoires/territory/add/",            LOGIN, 403, 403, 403),
     ("GET", "/admin/auth/user/add/",                        LOGIN, 403, 403, 200),
     ("GET", "/admin/auth/group/add/",                       LOGIN, 403, 403, 200),
     # change forms (read-only for a curator on reference data), history, deletion

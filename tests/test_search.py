@@ -5,7 +5,8 @@ import pytest
 from catalogue.choices import ActorType, ExampleStatus
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Domain, PartnershipType, SearchWord
-from catalogue.search import highlight, update_search_index
+from catalogue.search import highlight
+from catalogue.search_index import update_search_index
 
 from .factories import ActorFactory, ExampleFactory
 
@@ -183,7 +184,8 @@ def test_list_page_announces_the_correction(client, catalogue_texts):
 def test_imported_examples_and_renamed_actors_are_searchable():
     import tablib
 
-    from catalogue.resources import ActorResource, ExampleResource
+    from catalogue.sheets.actors import ActorResource
+    from catalogue.sheets.examples import ExampleResource
 
     actor = ActorFactory(name="Coopérative Archipel")
     dataset = tablib.Dataset(

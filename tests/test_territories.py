@@ -57,3 +57,40 @@ def test_epci_includes_examples_of_its_member_communes(lille):
     found = set(Example.objects.in_territory(Territory.objects.get(slug="epci-200093201")))
     assert in_lille in found
     assert in_arras not in found
+
+
+def test_admin_refuses_to_add_change_or_delete_territories(client, lille):
+    """Territories are INSEE's: a territory added or renamed here would lack its path and
+    folded name. Even a superuser only reads them."""
+    from .factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    url = f"/admin/territoires/territory/{lille.pk}/"
+    assert client.get("/admin/territoires/territory/add/").status_code == 403
+    assert client.post("/admin/territoires/territory/add/", {"name": "X"}).status_code == 403
+    page = client.get(f"{url}change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    changed = client.post(f"{url}change/", {"name": "Lille-Renommée", "level": "commune"})
+    assert changed.status_code == 403
+    assert client.post(f"{url}delete/", {"post": "yes"}).status_code == 403
+    lille.refresh_from_db()
+    assert lille.name == "Lille" and lille.path.endswith("/commune-59350/")
+    assert client.get("/admin/territoires/territory/", {"q": "lille"}).status_code == 200
+
+
+def test_territoires_imports_nothing_from_the_catalogue():
+    """The reference app stands alone: the catalogue builds on it, never the reverse."""
+    import ast
+    from pathlib import Path
+
+    import territoires
+
+    imported = set()
+    for path in Path(territoires.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add((path.name, node.module.split(".")[0]))
+            elif isinstance(node, ast.Import):
+                imported |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
+    assert {module for _name, module in imported} & {"catalogue"} == set()
+    assert ("models.py", "french") in imported  # its text helpers come from the neutral package

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 
+from catalogue.territory_views import RESULTS_PER_PAGE
 from territoires.models import Territory, searchable_names
-from territoires.views import RESULTS_PER_PAGE
 
 from .factories import ExampleFactory
 

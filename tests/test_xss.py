@@ -23,7 +23,7 @@ from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell
 
 from catalogue.models import Actor, Domain, Example
-from territoires.views import TerritoryDetailView
+from catalogue.territory_views import TerritoryDetailView
 
 from .factories import ActorFactory, ExampleFactory
 

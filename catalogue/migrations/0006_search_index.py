@@ -5,9 +5,9 @@ from catalogue.postgres import SQLiteOnlySQL
 
 def rebuild_index(apps, schema_editor):
     # The document changed (Python stemming, more fields): derived data, rebuilt by its author.
-    from catalogue import search
+    from catalogue import search_index
 
-    search.update_search_index()
+    search_index.update_search_index()
 
 
 class Migration(migrations.Migration):

@@ -3,12 +3,12 @@
 import django.db.models.functions.comparison
 from django.db import migrations
 
-from catalogue.collation import CREATE_FRENCH_COLLATION
+from french.collation import CREATE_FRENCH_COLLATION
 from catalogue.postgres import PostgresOnlySQL
 
 
 class Migration(migrations.Migration):
-    """Reference lists, actors and titles in French alphabetical order (catalogue/collation.py);
+    """Reference lists, actors and titles in French alphabetical order (french/collation.py);
     on PostgreSQL, the ICU collation that order names, if the cluster lacks it."""
 
     dependencies = [

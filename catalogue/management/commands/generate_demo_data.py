@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalogue import search
+from catalogue import search_index
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from catalogue.demo_names import actor_name, collectivite_name, of
 from catalogue.models import (
@@ -17,7 +17,7 @@ from catalogue.models import (
     Partnership,
     PartnershipType,
 )
-from catalogue.text import free_slug
+from french.text import free_slug
 from territoires.models import Territory, TerritoryLevel
 
 DEMO_NOTE = "Exemple fictif généré pour la démonstration : aucune de ces informations n'est réelle."
@@ -295,13 +295,15 @@ class DemoBuilder:
                     "partners": self.pick_partners(mix, place, scale),
                 }
             )
+        for actor in self.new_actors:
+            actor.set_folded_name()  # bulk_create() skips Actor.save()
         Actor.objects.bulk_create(self.new_actors, batch_size=1000)
         examples = Example.objects.bulk_create(examples, batch_size=1000)
         Example.objects.filter(pk__in=[e.pk for e in examples]).update(
             reference=Example.reference_expression()
         )
         self.link(examples, relations)
-        search.update_search_index([example.pk for example in examples])
+        search_index.update_search_index([example.pk for example in examples])
         return len(examples)
 
     def pick_status(self):

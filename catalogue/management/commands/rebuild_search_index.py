@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from catalogue.models import Example
-from catalogue.search import update_search_index
+from catalogue.search_index import update_search_index
 
 
 class Command(BaseCommand):

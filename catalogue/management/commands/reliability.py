@@ -36,7 +36,7 @@ from benchmarks import load, reliability, servers, timing
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.management.commands import bench_import
 from catalogue.models import Example, Partnership
-from catalogue.spreadsheets import FORMAT_BY_EXTENSION
+from catalogue.sheets.formats import FORMAT_BY_EXTENSION
 
 SEED = 11
 IMPORT_ROWS = 20_000

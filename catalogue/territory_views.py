@@ -1,17 +1,19 @@
-"""Finding a territory by name, and walking through territories from the pays down."""
+"""The territory pages: finding a territory by name, and walking through territories from
+the pays down with their examples. They belong to the catalogue (they show examples);
+the territoires app only holds the reference data."""
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from catalogue import nearby
-from catalogue.choices import ActorType
-from catalogue.models import Example
-from catalogue.querystrings import query_with
-from catalogue.views import ExampleSubsetView
+from territoires.models import GROUPING_LEVELS, Territory, TerritoryLevel
 
-from .models import GROUPING_LEVELS, Territory, TerritoryLevel
+from . import nearby
+from .choices import ActorType
+from .models import Example
+from .querystrings import query_with
+from .views import ExampleSubsetView
 
 RESULTS_PER_PAGE = 30
 # Below this many examples, a territory page points to the examples around it.

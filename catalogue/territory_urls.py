@@ -1,8 +1,9 @@
+"""/territoires/: the territory finder and the territory pages (namespace "territoires")."""
+
 from django.urls import path
 
-from catalogue.caching import public_page
-
-from . import views
+from . import territory_views as views
+from .caching import public_page
 
 app_name = "territoires"
 urlpatterns = [

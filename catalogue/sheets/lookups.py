@@ -8,18 +8,16 @@ are 36,000 rows.
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import F, Func
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from territoires.models import Territory
+from french.text import fold as fold_text
+from territoires.models import LEVEL_RANK, Territory, TerritoryLevel, code_level
 
-from .choices import ObjectiveFamily, PartnerRole
-from .models import Actor, Domain, Objective, PartnershipType
-from .text import fold as fold_text
+from ..choices import ObjectiveFamily, PartnerRole
+from ..models import Actor, Domain, Objective, PartnershipType
 
 # The same names come back on every row of a file: fold each once.
 fold = lru_cache(maxsize=100_000)(fold_text)
@@ -40,38 +38,122 @@ def split_cell(value) -> list[str]:
     return [part.strip() for part in str(value).split(SEPARATOR) if part.strip()]
 
 
-def by_folded_name(queryset, names: Iterable[str], field: str = "name") -> dict[str, list]:
-    """{folded name: [rows]} for the rows of `queryset` whose folded `field` is in `names`."""
+def by_folded_name(queryset, names: Iterable[str]) -> dict[str, list]:
+    """{folded name: [rows]} for the rows of `queryset` whose stored `folded_name` (written by
+    `text.fold` on save, never by a database function) is in `names`: the same rows on
+    PostgreSQL and SQLite."""
     names = {name for name in names if name}
     if not names:
         return {}
-    if connection.vendor == "postgresql":
-        # unaccent (migration 0002) narrows the rows in the database; fold() decides.
-        queryset = queryset.annotate(_folded=Lower(Func(F(field), function="unaccent"))).filter(
-            _folded__in=names
-        )
     found = defaultdict(list)
-    for row in queryset:
-        key = fold(getattr(row, field))
-        if key in names:
-            found[key].append(row)
+    for row in queryset.filter(folded_name__in=names):
+        found[row.folded_name].append(row)
     return found
 
 
-def describe_territory(territory) -> str:
-    return f"{territory} [{territory.slug}]"
+QUALIFIED = re.compile(r"^(?P<name>.*?)\s*\((?P<qualifier>[^()]+)\)$")
+LEVEL_WORDS = {fold(str(label)): level for level, label in TerritoryLevel.choices} | {
+    "departement": TerritoryLevel.DEPARTEMENT,
+    "region": TerritoryLevel.REGION,
+    "epci": TerritoryLevel.EPCI,
+    "intercommunalite": TerritoryLevel.EPCI,
+    "ept": TerritoryLevel.EPCI,
+}
+
+
+@dataclass(frozen=True)
+class TerritoryCell:
+    """What a territory cell says: a slug, an INSEE code, or a name with perhaps its
+    département code ("Vienne (38)", as the site writes communes) or its level
+    ("Bretagne (région)")."""
+
+    slug: str
+    folded_name: str
+    level: str = ""
+    code: str = ""
+    departement: str = ""
+
+    @classmethod
+    def parse(cls, value: str) -> "TerritoryCell":
+        slug = value.lower()
+        level = code_level(value) if " " not in value else None
+        if level is not None:
+            return cls(slug, fold(value), level=level, code=value.upper())
+        match = QUALIFIED.match(value)
+        if match:
+            qualifier = fold(match.group("qualifier"))
+            name = fold(match.group("name"))
+            if qualifier in LEVEL_WORDS:
+                return cls(slug, name, level=LEVEL_WORDS[qualifier])
+            if code_level(qualifier) == TerritoryLevel.DEPARTEMENT:
+                return cls(slug, name, departement=qualifier.upper())
+        return cls(slug, fold(value))
+
+    def fits(self, territory) -> bool:
+        if self.level:
+            return territory.level == self.level
+        if self.departement:
+            if territory.level == TerritoryLevel.DEPARTEMENT:
+                return territory.code == self.departement
+            below = f"/{Territory.make_slug(TerritoryLevel.DEPARTEMENT, self.departement)}/"
+            return below in territory.path
+        return True
+
+
+def departement_code(territory) -> str:
+    if territory.level == TerritoryLevel.DEPARTEMENT:
+        return territory.code
+    prefix = f"{TerritoryLevel.DEPARTEMENT}-"
+    for slug in territory.path.strip("/").split("/"):
+        if slug.startswith(prefix):
+            return slug.removeprefix(prefix).upper()
+    return ""
+
+
+def unambiguous_forms(candidates) -> list[str]:
+    """For each candidate, larger first, the first form of a cell that names it alone:
+    "Vienne (38)", then "Bretagne (région)", then its INSEE code, then its slug."""
+    candidates = sorted(candidates, key=lambda t: (LEVEL_RANK.index(t.level), t.code))
+    options = []
+    for territory in candidates:
+        department = departement_code(territory)
+        options.append(
+            [
+                f"{territory.name} ({department})" if department else "",
+                f"{territory.name} ({territory.get_level_display().lower()})",
+                territory.code if territory.level != TerritoryLevel.REGION else "",
+                territory.slug,
+            ]
+        )
+    forms = []
+    for own in options:
+        for position, form in enumerate(own):
+            if form and [other[position] for other in options].count(form) == 1:
+                forms.append(form)
+                break
+    return forms
 
 
 class Lookups:
     """Every row a file names, keyed by slug and by folded name."""
 
     def __init__(self, *, territory_values=(), actor_values=()):
-        territory_values = {str(v).strip() for v in territory_values if str(v or "").strip()}
-        slugs = {v.lower() for v in territory_values}
-        self.territories_by_slug = {t.slug: t for t in Territory.objects.filter(slug__in=slugs)}
+        self.territory_cells = {}
+        for value in territory_values:
+            value = str(value or "").strip()
+            if value:
+                self.territory_cells[value] = TerritoryCell.parse(value)
+        cells = self.territory_cells.values()
+        self.territories_by_slug = {
+            t.slug: t for t in Territory.objects.filter(slug__in={c.slug for c in cells})
+        }
+        codes = {c.code for c in cells if c.code}
+        self.territories_by_code = {
+            (t.level, t.code): t for t in Territory.objects.filter(code__in=codes)
+        }
         self.territories_by_name = by_folded_name(
             Territory.objects.all(),
-            {fold(v) for v in territory_values if v.lower() not in self.territories_by_slug},
+            {c.folded_name for c in cells if c.slug not in self.territories_by_slug},
         )
         actor_values = {v for v in actor_values if v}
         actor_slugs = {v.lower() for v in actor_values}
@@ -109,31 +191,35 @@ class Lookups:
         return keyed
 
     def territory(self, value):
+        """The territory a cell names: a slug (region-53), an INSEE code (29151, 59), a
+        name (Lille), or a name with its département or level (Vienne (38), Bretagne (région))."""
         value = str(value).strip()
-        territory = self.territories_by_slug.get(value.lower())
+        cell = self.territory_cells.get(value) or TerritoryCell.parse(value)
+        territory = self.territories_by_slug.get(cell.slug)
+        if territory is None and cell.code:
+            territory = self.territories_by_code.get((cell.level, cell.code))
         if territory:
             return territory
-        candidates = self.territories_by_name.get(fold(value), [])
+        candidates = [t for t in self.territories_by_name.get(cell.folded_name, []) if cell.fits(t)]
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
             raise UnknownValue(
                 _(
-                    "Territoire inconnu : « %(value)s » (indiquez son identifiant, "
-                    "ex. commune-59350, ou son nom exact)."
+                    "Territoire inconnu : « %(value)s ». Écrivez son nom exact (Lille), avec son "
+                    "département ou son niveau s'il le faut (Vienne (38), Bretagne (région)), "
+                    "ou son code INSEE (59350 pour une commune, 59 pour un département)."
                 )
                 % {"value": value}
             )
         raise UnknownValue(
             _(
-                "Territoire ambigu : « %(value)s » peut désigner %(candidates)s ; indiquez "
-                "l'identifiant."
+                "Territoire ambigu : « %(value)s » peut désigner %(candidates)s ; écrivez l'une "
+                "de ces formes."
             )
             % {
                 "value": value,
-                "candidates": ", ".join(
-                    describe_territory(t) for t in sorted(candidates, key=lambda t: t.slug)
-                ),
+                "candidates": ", ".join(f"« {form} »" for form in unambiguous_forms(candidates)),
             }
         )
 

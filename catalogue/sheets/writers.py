@@ -1,13 +1,18 @@
-"""Spreadsheet files of a filtered list: CSV streamed row by row, XLSX and ODS with a
-frozen header, an auto-filter, readable column widths and an "À propos" sheet.
+"""Writing sheets: one function per format, shared by the admin and the public exports.
 
-The rows and their columns come from `resources.py`; this module only writes them.
+Each writer takes a header, an iterable of rows and a binary file-like object (a streamed
+response, a file on disk, a buffer): `write_csv`, `write_xlsx`, `write_ods` (`WRITERS` by
+extension). CSV streams row by row (`csv_chunks`); XLSX is written in openpyxl's write-only
+mode; both XLSX and ODS get a frozen header, an auto-filter, readable column widths and,
+when given, an "À propos" sheet. The rows and their columns come from the sheets; this
+module only writes them.
 """
 
 import csv
 import datetime
 import io
 import re
+from itertools import chain, islice
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .text import fold
+from french.text import fold
 
 CSV_DELIMITER = ";"  # what French spreadsheets expect
 MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths, in characters
@@ -46,6 +51,12 @@ class _Echo:
         return value
 
 
+def write_csv(out, headers, rows, **kwargs) -> None:
+    """The CSV file into `out` (binary), row by row."""
+    for chunk in csv_chunks(headers, rows):
+        out.write(chunk)
+
+
 def csv_chunks(headers, rows):
     """The CSV file as a stream of bytes: BOM, header, then each row as it is produced."""
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
@@ -59,25 +70,29 @@ def csv_chunks(headers, rows):
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def xlsx_bytes(headers, rows, about) -> bytes:
-    rows = list(rows)
+def write_xlsx(out, headers, rows, *, sheet_name=None, about=(), about_name=None) -> None:
+    """The XLSX workbook into `out` (a binary file-like object or a path), rows streamed:
+    only the first rows, which size the columns, are held at once."""
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Exemples"))
-    for index, width in enumerate(column_widths(headers, rows), start=1):
+    sheet = workbook.create_sheet(sheet_name or _("Exemples"))
+    for index, width in enumerate(column_widths(headers, sample), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append([bold_cell(sheet, header) for header in headers])
-    for row in rows:
+    count = 0
+    for row in chain(sample, rows):
         sheet.append([xlsx_value(value) for value in row])
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    about_sheet = workbook.create_sheet(_("À propos"))
-    about_sheet.column_dimensions["A"].width = 28
-    about_sheet.column_dimensions["B"].width = 100
-    for key, value in about:
-        about_sheet.append([bold_cell(about_sheet, key), xlsx_value(value)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    if about:
+        about_sheet = workbook.create_sheet(about_name or _("À propos"))
+        about_sheet.column_dimensions["A"].width = 28
+        about_sheet.column_dimensions["B"].width = 100
+        for key, *values in about:
+            about_sheet.append([bold_cell(about_sheet, key), *map(xlsx_value, values)])
+    workbook.save(out)
 
 
 def bold_cell(sheet, value):
@@ -116,32 +131,37 @@ def column_widths(headers, rows):
 # --- ODS -------------------------------------------------------------------------------------
 
 
-def ods_bytes(headers, rows, about) -> bytes:
-    rows = list(rows)
+def write_ods(out, headers, rows, *, sheet_name=None, about=(), about_name=None) -> None:
+    """The ODS document into `out` (binary); odfpy holds the whole document in memory."""
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
     document = OpenDocumentSpreadsheet()
     bold = style.Style(name="entete", family="table-cell")
     bold.addElement(style.TextProperties(fontweight="bold"))
     document.automaticstyles.addElement(bold)
     date_style = ods_date_style(document)
 
-    sheet = table.Table(name=_("Exemples"))
-    for index, width in enumerate(column_widths(headers, rows)):
+    sheet = table.Table(name=sheet_name or _("Exemples"))
+    for index, width in enumerate(column_widths(headers, sample)):
         column_style = style.Style(name=f"col{index}", family="table-column")
         column_style.addElement(style.TableColumnProperties(columnwidth=f"{width * 0.21:.2f}cm"))
         document.automaticstyles.addElement(column_style)
         sheet.addElement(table.TableColumn(stylename=column_style))
     sheet.addElement(ods_row(headers, cell_style=bold))
-    for row in rows:
+    count = 0
+    for row in chain(sample, rows):
         sheet.addElement(ods_row(row, date_style=date_style))
+        count += 1
     document.spreadsheet.addElement(sheet)
 
-    about_sheet = table.Table(name=_("À propos"))
-    for key, value in about:
-        about_sheet.addElement(ods_row([key, value]))
-    document.spreadsheet.addElement(about_sheet)
+    if about:
+        about_sheet = table.Table(name=about_name or _("À propos"))
+        for values in about:
+            about_sheet.addElement(ods_row(values))
+        document.spreadsheet.addElement(about_sheet)
 
     # The auto-filter: a database range over the whole sheet with filter buttons.
-    last = f"{column_name(len(headers))}{len(rows) + 1}"
+    last = f"{column_name(len(headers))}{count + 1}"
     ranges = table.DatabaseRanges()
     ranges.addElement(
         table.DatabaseRange(
@@ -152,9 +172,7 @@ def ods_bytes(headers, rows, about) -> bytes:
     )
     document.spreadsheet.addElement(ranges)
     freeze_first_row(document, sheet.getAttribute("name"))
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    document.write(out)
 
 
 def ods_date_style(document):
@@ -195,7 +213,8 @@ def ods_cell(value, *, cell_style=None, date_style=None):
         cell.addElement(text.P(text=local.strftime("%Y-%m-%d %H:%M")))
         return cell
     cell = table.TableCell(valuetype="string", **extra)
-    for line in printable(str(value)).split("\n"):
+    # One paragraph a line; a Windows line end is one line end, not an empty line.
+    for line in printable(str(value)).replace("\r\n", "\n").split("\n"):
         cell.addElement(text.P(text=line))
     return cell
 
@@ -245,3 +264,18 @@ def about_rows(*, filters: list[str], count: int, columns: list[tuple[str, str]]
     ]
     rows += columns
     return rows
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "ods": write_ods}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def file_bytes(extension: str, headers, rows, **options) -> bytes:
+    """The whole file in memory, for a response or a download."""
+    buffer = io.BytesIO()
+    WRITERS[extension](buffer, headers, rows, **options)
+    return buffer.getvalue()

@@ -21,11 +21,30 @@ _ACCENTS = {
     for code in range(0x80, 0x250)
     if _strip_marks(chr(code)) != chr(code)
 } | {ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE"}
+# Typographic punctuation as people also type it on a keyboard: "L’Îlot" is "L'Ilot",
+# "Chaire — Territoires" is "Chaire - Territoires", « Demain » is "Demain".
+_TYPOGRAPHY = {
+    **dict.fromkeys(map(ord, "’‘‛′ʼ`´"), "'"),
+    **dict.fromkeys(map(ord, "«»“”„‟″"), '"'),
+    **dict.fromkeys(map(ord, "‐‑‒–—―−"), "-"),
+}
+_ACCENTS |= _TYPOGRAPHY
+# French typography spaces the inside of « guillemets »; a keyboard's "quotes" are not.
+_GUILLEMETS = re.compile(r"«\s*|\s*»")
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced: 'École  Élémentaire' -> 'ecole elementaire'."""
-    text = (text or "").translate(_ACCENTS)
+    """Lower-case, accent-free, single-spaced: 'École  Élémentaire' -> 'ecole elementaire'.
+
+    The one folding of the project: names are folded here (and stored folded, see
+    `Actor.folded_name` and `Territory.folded_name`), never by a database function, so that
+    PostgreSQL and SQLite match the same names. Ligatures, non-breaking and thin spaces and
+    typographic quotes and dashes fold to what a keyboard types.
+    """
+    text = text or ""
+    if "«" in text or "»" in text:
+        text = _GUILLEMETS.sub('"', text)
+    text = text.translate(_ACCENTS)
     if not text.isascii():  # rarer letters and marks: the general (slower) path
         text = _strip_marks(text)
     return _SPACES.sub(" ", text).strip().lower()
@@ -36,7 +55,7 @@ def sort_key(text: str) -> tuple[str, str, str]:
     """French alphabetical order: 'Émile' with the E, 'Œuvre' as 'oeuvre', case ignored.
 
     The folded text decides; ties go to the unaccented spelling, then to the lower-case one,
-    as PostgreSQL's ICU collation "fr-x-icu" does (see catalogue/collation.py).
+    as PostgreSQL's ICU collation "fr-x-icu" does (see french/collation.py).
     """
     text = text or ""
     return fold(text), text.lower(), text.swapcase()
