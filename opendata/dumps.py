@@ -69,6 +69,22 @@ def _id(name="id", description="Identifiant (stable dans ce fichier)"):
     return Column(name, "integer", description, "pk")
 
 
+def _reference_list(name, title, model):
+    """A table of one of the reference lists (catalogue.models.ReferenceList)."""
+    return Table(
+        name,
+        title,
+        lambda: model.objects.order_by("pk"),
+        [
+            _id(),
+            Column("slug", "string", "Identifiant", "slug"),
+            Column("nom", "string", "Nom", "name"),
+            Column("description", "string", "Description", "description"),
+        ],
+        ["id"],
+    )
+
+
 TABLES = [
     Table(
         "exemples",
@@ -139,18 +155,7 @@ TABLES = [
         ["id"],
         {"parent_id": ("territoires", "id")},
     ),
-    Table(
-        "domaines",
-        "Domaines d'action",
-        lambda: Domain.objects.order_by("pk"),
-        [
-            _id(),
-            Column("slug", "string", "Identifiant", "slug"),
-            Column("nom", "string", "Nom", "name"),
-            Column("description", "string", "Description", "description"),
-        ],
-        ["id"],
-    ),
+    _reference_list("domaines", "Domaines d'action", Domain),
     Table(
         "objectifs",
         "ODD et objectifs de « faire alliance »",
@@ -165,18 +170,7 @@ TABLES = [
         ],
         ["id"],
     ),
-    Table(
-        "types_partenariat",
-        "Types de partenariat",
-        lambda: PartnershipType.objects.order_by("pk"),
-        [
-            _id(),
-            Column("slug", "string", "Identifiant", "slug"),
-            Column("nom", "string", "Nom", "name"),
-            Column("description", "string", "Description", "description"),
-        ],
-        ["id"],
-    ),
+    _reference_list("types_partenariat", "Types de partenariat", PartnershipType),
     Table(
         "exemples_domaines",
         "Domaines de chaque exemple",
