@@ -1,5 +1,8 @@
 """Turning a proposal from the public into a draft that curators review."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,6 +15,8 @@ from catalogue.choices import ExampleOrigin, ExampleStatus
 from catalogue.models import Actor, Example, Partnership
 
 from .models import Proposal
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -54,13 +59,20 @@ def find_or_create_actor(*, name: str, actor_type: str) -> Actor:
     return actor
 
 
-def send_acknowledgement(*, example: Example, email: str) -> None:
-    """Tell the proposer that the proposal arrived, with its reference."""
+def send_acknowledgement(*, example: Example, email: str) -> bool:
+    """Tell the proposer that the proposal arrived, with its reference. False when the mail
+    server refused or could not be reached: the proposal is kept all the same (the page
+    shows the reference and says so), and the failure is logged for the administrator."""
     context = {"example": example, "site_url": settings.SITE_URL}
-    send_mail(
-        subject=_("Votre proposition %(reference)s a bien été reçue")
-        % {"reference": example.reference},
-        message=render_to_string("contributions/acknowledgement_email.txt", context),
-        from_email=None,
-        recipient_list=[email],
-    )
+    try:
+        send_mail(
+            subject=_("Votre proposition %(reference)s a bien été reçue")
+            % {"reference": example.reference},
+            message=render_to_string("contributions/acknowledgement_email.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Accusé de réception de %s non envoyé", example.reference)
+        return False
+    return True

@@ -12,6 +12,7 @@ from . import services
 from .forms import PartnerFormSet, ProposalForm
 
 SESSION_KEY = "proposal_reference"
+MAIL_SENT_KEY = "proposal_mail_sent"
 
 
 class ProposeView(View):
@@ -53,8 +54,9 @@ class ProposeView(View):
             partners=[p.cleaned_data for p in partners if p.has_changed()],
             email=form.cleaned_data["email"],
         )
-        services.send_acknowledgement(example=example, email=form.cleaned_data["email"])
+        sent = services.send_acknowledgement(example=example, email=form.cleaned_data["email"])
         request.session[SESSION_KEY] = example.reference
+        request.session[MAIL_SENT_KEY] = sent
         return redirect("contributions:thanks")
 
     def show(self, request, form, partners, *, status=200, **extra):
@@ -66,4 +68,5 @@ def thanks(request):
     reference = request.session.get(SESSION_KEY)
     if reference is None:
         return redirect("contributions:propose")
-    return render(request, "contributions/thanks.html", {"reference": reference})
+    context = {"reference": reference, "mail_sent": request.session.get(MAIL_SENT_KEY, True)}
+    return render(request, "contributions/thanks.html", context)

@@ -1,9 +1,11 @@
 import io
 import re
+import smtplib
 import zipfile
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 
 from catalogue.choices import ActorType, ExampleOrigin, ExampleStatus
 from catalogue.models import Actor, Example
@@ -169,3 +171,19 @@ def test_curators_read_the_proposers_contacts_and_edit_the_site_pages(client, si
     contacts = client.get("/admin/contributions/proposal/")
     assert contacts.status_code == 200 and PROPOSER in contacts.content.decode()
     assert client.get("/admin/flatpages/flatpage/").status_code == 200
+
+
+class RefusingMailServer(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("le serveur de courrier ne répond pas")
+
+
+def test_a_mail_server_down_keeps_the_proposal_and_says_so(client, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    response = client.post("/proposer/", proposal(), follow=True)
+    assert response.status_code == 200
+    example = Example.objects.get(title="Repair café du quartier Moulins")
+    page = response.content.decode()
+    assert example.reference in page
+    assert "n'a pas pu vous être envoyé" in page
+    assert Proposal.objects.get(example=example).email == PROPOSER
