@@ -47,7 +47,7 @@ def result_titles(response):
 
 
 def facet_labels(response, name):
-    return texts(rf'<label for="f-{name}-\d+">(.*?) <span class="count">', response)
+    return texts(rf'<label for="f-{name}-[^"]+">(.*?) <span class="count">', response)
 
 
 def test_sort_key_orders_like_a_french_dictionary():
