@@ -46,6 +46,25 @@ PUBLIC_PAGES = [
     ("export xlsx",             "/exemples/export.xlsx"),
     ("export ods",              "/exemples/export.ods"),
     ("healthz",                 "/healthz"),
+    ("reperes france",          "/reperes/"),
+    ("reperes region",          "/reperes/region-32/"),
+    ("reperes actor type",      "/reperes/type-acteur/association/"),
+    ("reperes domain",          "/reperes/domaine/sante/"),
+    ("domains index",           "/domaines/"),
+    ("odd index",               "/odd/"),
+    ("api examples",            "/api/v1/exemples/?q=alliance"),
+    ("api example",             "/api/v1/exemples/{published}/"),
+    ("api actors",              "/api/v1/acteurs/"),
+    ("feed",                    "/exemples/flux.atom"),
+    ("embed",                   "/integrer/"),
+    ("open data",               "/donnees/"),
+    ("sitemap",                 "/sitemap.xml"),
+    ("robots",                  "/robots.txt"),
+    ("propose",                 "/proposer/"),
+    ("about",                   "/a-propos/"),
+    ("legal",                   "/mentions-legales/"),
+    ("accessibility",           "/accessibilite/"),
+    ("contact",                 "/contact/"),
 ]  # fmt: skip
 
 NOT_PUBLIC_PAGES = [
@@ -106,6 +125,13 @@ ADMIN_MATRIX = [
     ("GET", "/admin/catalogue/example/import/",             LOGIN, 403, 200, 200),
     ("GET", "/admin/catalogue/actor/import/",               LOGIN, 403, 200, 200),
     ("GET", "/admin/catalogue/example/import/modele.xlsx",  LOGIN, 403, 200, 200),
+    ("GET", "/admin/catalogue/example/import/format/",      LOGIN, 403, 200, 200),
+    # the follow-up of a confirmation in the task worker: none with this id
+    ("GET", "/admin/catalogue/example/import/suivi/00000000-0000-4000-8000-000000000000/",
+                                                            LOGIN, 403, 404, 404),
+    # proposals from the public (the proposers' contacts) and the site's pages
+    ("GET", "/admin/contributions/proposal/",               LOGIN, 403, 200, 200),
+    ("GET", "/admin/flatpages/flatpage/",                   LOGIN, 403, 200, 200),
     ("POST", "/admin/catalogue/example/import/",            LOGIN, 403, 200, 200),
     ("POST", "/admin/catalogue/actor/import/",              LOGIN, 403, 200, 200),
     # admin exports: the form, then the file
