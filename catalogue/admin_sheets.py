@@ -24,6 +24,18 @@ from .sheets.rows import SpreadsheetError, check_size
 
 # Import and export, shared by the examples and the actors.
 
+# Rows shown in the preview's table: a table of 20,000 rows helps no one and costs seconds
+# to render; rows with a warning are always shown.
+PREVIEW_ROWS = 200
+
+
+def preview_rows(result) -> dict:
+    """The file's rows (blank ones aside) for the preview: the first PREVIEW_ROWS and every
+    later one with a warning; and how many are left out."""
+    rows = [r for r in result.rows if getattr(r, "line", None)]
+    shown = rows[:PREVIEW_ROWS] + [r for r in rows[PREVIEW_ROWS:] if getattr(r, "warnings", None)]
+    return {"preview_rows": shown, "preview_hidden": len(rows) - len(shown)}
+
 
 class CuratorImportForm(ImportForm):
     """The library's form, with the size cap and the format taken from the file's extension."""
@@ -150,8 +162,7 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
             response.context_data.update(
                 {
                     "problems": problems(result),
-                    # Every row of the file, blank ones aside: created, updated or unchanged.
-                    "preview_rows": [r for r in result.rows if getattr(r, "line", None)],
+                    **preview_rows(result),
                     "totals": result.totals,
                     "template_formats": list(FORMAT_BY_EXTENSION),
                 }

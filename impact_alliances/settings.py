@@ -274,7 +274,7 @@ EXPORT_FILES_HOURS = env.int("EXPORT_FILES_HOURS", default=24)  # how long a fil
 EXPORT_RATE_LIMIT = env.int("EXPORT_RATE_LIMIT", default=30)
 EXPORT_RATE_WINDOW = env.int("EXPORT_RATE_WINDOW", default=600)  # seconds
 EXPORT_CONCURRENT_PER_CLIENT = env.int("EXPORT_CONCURRENT_PER_CLIENT", default=2)
-EXPORT_CONCURRENT_STREAMS = env.int("EXPORT_CONCURRENT_STREAMS", default=4)
+EXPORT_CONCURRENT_STREAMS = env.int("EXPORT_CONCURRENT_STREAMS", default=2)  # of 5 workers
 EXPORT_QUEUE_MAX = env.int("EXPORT_QUEUE_MAX", default=20)
 EXAMPLES_PER_PAGE = env.int("EXAMPLES_PER_PAGE", default=25)
 # The public address written in every export and link sent away: a default would put a

@@ -339,3 +339,15 @@ def test_actor_autocomplete_pages_in_name_order(client, curator):
     assert response.status_code == 200
     names = [result["text"] for result in response.json()["results"]]
     assert names == sorted(names) and len(names) == 4
+
+
+def test_import_preview_table_shows_the_first_rows_and_counts_the_others(
+    client, curator, monkeypatch
+):
+    monkeypatch.setattr("catalogue.admin_sheets.PREVIEW_ROWS", 1)
+    upload = xlsx_upload([["", f"Alliance {n}", "commune-59350", 2020] for n in range(3)])
+    response = client.post("/admin/catalogue/example/import/", {"import_file": upload, **FORM})
+    content = response.content.decode()
+    assert "3 création(s)" in content
+    assert "Alliance 0" in content and "Alliance 2" not in content
+    assert "Et 2 autres lignes, sans avertissement" in content

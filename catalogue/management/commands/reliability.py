@@ -175,9 +175,10 @@ class Command(BaseCommand):
 
         def restart_postgres():
             restart["at"] = time.monotonic()
+            # No pipes: the new server would inherit them and keep run() waiting.
             done = subprocess.run(
-                shlex.split(os.environ["PG_RESTART_COMMAND"]), capture_output=True, text=True,
-                timeout=120, check=False,
+                shlex.split(os.environ["PG_RESTART_COMMAND"]), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, timeout=120, check=False,
             )  # fmt: skip
             restart["seconds"] = time.monotonic() - restart["at"]
             restart["ok"] = done.returncode == 0
