@@ -156,16 +156,17 @@ class Command(BaseCommand):
         command = [sys.executable, "-m", "gunicorn", "impact_alliances.wsgi:application",
                    "--bind", f"{timing.HOST}:{port}", *GUNICORN]  # fmt: skip
         with open(OUT / f"worker-{label}.log", "w") as log:
-            worker = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--interval", "1"],
-                stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            )  # fmt: skip
+            worker = Supervised(
+                [sys.executable, "manage.py", "db_worker", "--interval", "1"], log, env
+            )
+            worker.start()
             try:
                 with servers.running("gunicorn", command, port=port, probe="/healthz",
                                      log_path=OUT / f"gunicorn-{label}.log", env=env):  # fmt: skip
                     yield
             finally:
-                servers.stop(worker)
+                worker.stop()
+                self.results.setdefault("worker_restarts", {})[label] = worker.restarts
 
     # --- the phases ----------------------------------------------------------------------
 
@@ -321,6 +322,7 @@ class Command(BaseCommand):
                 f"{e['seconds']:.1f} s"
                 for e in r["exports"]["exports"]
             ),
+            f"   Worker de tâches relancé (comme systemd) : {r.get('worker_restarts')} fois.",
             f"4. Import de {imported['rows']} lignes (XLSX) par l'administration : aperçu "
             f"{imported.get('preview_status')} en {imported.get('preview_seconds', 0):.1f} s, "
             f"confirmation {imported.get('confirm_status')} en "
@@ -334,3 +336,32 @@ class Command(BaseCommand):
             "",
         ]
         return "\n".join(lines)
+
+
+class Supervised(threading.Thread):
+    """The task worker, started again one second after it exits, as systemd's
+    `Restart=always` does in production (docs/deployment.md): the worker stops on a
+    database error it cannot retry, such as PostgreSQL shutting down."""
+
+    def __init__(self, command, log, env):
+        super().__init__(daemon=True)
+        self.command, self.log, self.env = command, log, env
+        self.stopping = threading.Event()
+        self.process, self.restarts = None, 0
+
+    def run(self):
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen(
+                self.command, stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
+                start_new_session=True,
+            )  # fmt: skip
+            self.process.wait()
+            if self.stopping.wait(1):
+                return
+            self.restarts += 1
+
+    def stop(self):
+        self.stopping.set()
+        if self.process is not None:
+            servers.stop(self.process)
+        self.join(15)
