@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NO_POSTGRES := 3
 
 .PHONY: install system-deps run test test-sqlite test-postgres lint format screenshots \
-	bench bench-import reliability relevance clean
+	bench bench-import bench-freshness reliability relevance clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,15 @@ bench: $(BENCH_INSTALLED)
 	  && $(MANAGE) load_reference_data --verbosity 0 \
 	  && $(MANAGE) bench --sizes $(SIZES) --requests $(BENCH_REQUESTS) \
 	     --load-seconds $(BENCH_LOAD_SECONDS)'
+
+# What a write costs the readers (facet index after a save and an import) at FRESHNESS_SIZE
+# published examples, in-process on a throwaway PostgreSQL.
+FRESHNESS_SIZE ?= 100000
+bench-freshness: install system-deps
+	$(BENCH_ENV) scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput --verbosity 0 \
+	  && $(MANAGE) load_reference_data --verbosity 0 \
+	  && $(MANAGE) generate_demo_data --count $(FRESHNESS_SIZE) --seed 17 --all-published \
+	  && $(MANAGE) bench_freshness'
 
 # Import of 10,000 example rows (preview + confirmation).
 bench-import: install system-deps

@@ -1,10 +1,12 @@
 """The curators' and administrators' back office: lists, filters, edit forms, imports."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from django.utils.translation import ngettext
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
-from . import locking, services
+from . import changes, locking, services
 from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .admin_sheets import CuratorImportExportAdmin
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
@@ -24,21 +26,53 @@ from .sheets.examples import ExampleResource
 REVERIFY_AFTER = timedelta(days=730)
 
 
-class ActingUserMixin:
-    """Writes that reach examples through a relation (a partnership, a reference row deleted)
-    name the person who made them as the examples' last editor (catalogue.locking)."""
+class WritePathMixin:
+    """A form, a deletion or an action sent to the admin is one write of the write path
+    (catalogue.changes), in the name of the person who sent it: what it changed is indexed
+    and published once, when it ends. Pages only read: no transaction for them."""
 
     def changeform_view(self, request, *args, **kwargs):
-        with locking.acting_as(request.user):
-            return super().changeform_view(request, *args, **kwargs)
+        return self._written(request, super().changeform_view, *args, **kwargs)
 
     def delete_view(self, request, *args, **kwargs):
-        with locking.acting_as(request.user):
-            return super().delete_view(request, *args, **kwargs)
+        return self._written(request, super().delete_view, *args, **kwargs)
 
     def changelist_view(self, request, *args, **kwargs):
-        with locking.acting_as(request.user):
-            return super().changelist_view(request, *args, **kwargs)
+        return self._written(request, super().changelist_view, *args, **kwargs)
+
+    def _written(self, request, view, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with changes.writing(request.user):
+            return view(request, *args, **kwargs)
+
+
+class ReferenceAdmin(WritePathMixin, ReferenceSearchMixin, admin.ModelAdmin):
+    """A reference list (objectives, domains, partnership types): a change rebuilds the facet
+    indexes; a rename or a deletion reindexes the examples that carry the value."""
+
+    def save_model(self, request, obj, form, change):
+        with changes.writing(request.user) as write:
+            examples = list(obj.examples.values_list("pk", flat=True)) if change else []
+            super().save_model(request, obj, form, change)
+            write.rebuild(reindex=examples)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with changes.writing(request.user) as write:
+            through = queryset.model.examples.through
+            column = through._meta.get_field(queryset.model._meta.model_name).attname
+            examples = list(
+                through.objects.filter(**{f"{column}__in": queryset.values("pk")}).values_list(
+                    "example_id", flat=True
+                )
+            )
+            # The examples lose the value: a form opened before is refused.
+            locking.bump_examples(examples, user=request.user)
+            super().delete_queryset(request, queryset)
+            write.rebuild(reindex=examples)
 
 
 # Filters: a value a filter does not offer (typed or edited in the address) is named in a
@@ -159,7 +193,7 @@ class ToReverifyFilter(CheckedListFilter):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
+class ObjectiveAdmin(ReferenceAdmin):
     list_display = ["__str__", "family", "number", "color"]
     list_filter = [("family", CheckedChoicesFilter)]
     search_fields = ["name", "short_name", "number"]
@@ -167,14 +201,14 @@ class ObjectiveAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
+class DomainAdmin(ReferenceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(PartnershipType)
-class PartnershipTypeAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdmin):
+class PartnershipTypeAdmin(ReferenceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -184,7 +218,7 @@ class PartnershipTypeAdmin(ActingUserMixin, ReferenceSearchMixin, admin.ModelAdm
 
 
 @admin.register(Actor)
-class ActorAdmin(ActorSearchMixin, CuratorImportExportAdmin):
+class ActorAdmin(WritePathMixin, ActorSearchMixin, CuratorImportExportAdmin):
     resource_classes = [ActorResource]
     list_display = ["name", "actor_type", "territory", "siren", "rna", "example_count"]
     list_filter = [("actor_type", CheckedChoicesFilter), RegionFilter]
@@ -214,6 +248,14 @@ class ActorAdmin(ActorSearchMixin, CuratorImportExportAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.base_fields["slug"].help_text = _("Laissé vide, il est tiré du nom.")
         return form
+
+    def save_model(self, request, obj, form, change):
+        with changes.writing(request.user) as write:
+            if change and form.has_changed():
+                # Its name and type are in its examples' documents and facets; its page shows
+                # the rest.
+                write.actor_changed(obj.pk, obj.partnerships.values_list("example_id", flat=True))
+            super().save_model(request, obj, form, change)
 
 
 # Examples.
@@ -261,7 +303,7 @@ class ExampleAdminForm(forms.ModelForm):
 
 
 @admin.register(Example)
-class ExampleAdmin(CuratorImportExportAdmin):
+class ExampleAdmin(WritePathMixin, CuratorImportExportAdmin):
     resource_classes = [ExampleResource]
     form = ExampleAdminForm
     list_display = [
@@ -326,12 +368,44 @@ class ExampleAdmin(CuratorImportExportAdmin):
             user=request.user,
             is_new=not change,
             expected_version=form.cleaned_data.get("opened_version"),
+            public=form.has_changed(),
         )
 
     def save_related(self, request, form, formsets, change):
         # save_model advanced the version once for the whole form, its lists and partners.
-        with locking.already_stamped([form.instance.pk]):
+        with changes.writing(request.user) as write:
+            if any(formset.has_changed() for formset in formsets):
+                write.examples([form.instance.pk])
             super().save_related(request, form, formsets, change)
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting these examples deletes, for the confirmation page, in a fixed number
+        of queries (Django's own listing reads each partner's actor one by one)."""
+        examples = list(objs)
+        partners = defaultdict(list)
+        links = Partnership.objects.filter(example__in=examples).select_related("actor")
+        for partnership in links:
+            partners[partnership.example_id].append(str(partnership))
+        to_delete = []
+        for example in examples:
+            url = reverse("admin:catalogue_example_change", args=[example.pk])
+            to_delete += [format_html('{} : <a href="{}">{}</a>', _("Exemple"), url, example)]
+            to_delete.append(partners[example.pk])
+        count = {Example._meta.verbose_name_plural: len(examples)}
+        perms_needed = set()
+        if not self.has_delete_permission(request):
+            perms_needed.add(Example._meta.verbose_name)
+        if partners:
+            count[Partnership._meta.verbose_name_plural] = sum(map(len, partners.values()))
+            if not request.user.has_perm("catalogue.delete_partnership"):
+                perms_needed.add(Partnership._meta.verbose_name)
+        return to_delete, count, perms_needed, []
+
+    def delete_model(self, request, obj):
+        services.delete_examples(examples=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_examples(examples=queryset, user=request.user)
 
     def _change(self, request, queryset, **kwargs):
         count = kwargs.pop("service")(examples=queryset, user=request.user, **kwargs)
@@ -360,9 +434,33 @@ class ExampleAdmin(CuratorImportExportAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ActingUserMixin, admin.ModelAdmin):
+class PartnershipAdmin(WritePathMixin, admin.ModelAdmin):
+    """A partnership edited on its own changes its example (or two, when it moves): they are
+    reindexed, and their edit forms opened before are refused (catalogue.locking)."""
+
     list_display = ["example", "actor", "role"]
     list_filter = [("role", CheckedChoicesFilter)]
     search_fields = ["example__title", "actor__name"]
     list_select_related = ["example", "actor"]
     autocomplete_fields = ["example", "actor"]
+
+    def save_model(self, request, obj, form, change):
+        with changes.writing(request.user) as write:
+            examples = {obj.example_id}
+            if change:
+                examples |= set(
+                    Partnership.objects.filter(pk=obj.pk).values_list("example_id", flat=True)
+                )
+            write.examples(examples)
+            super().save_model(request, obj, form, change)
+            locking.bump_examples(examples, user=request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Partnership.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with changes.writing(request.user) as write:
+            examples = set(queryset.values_list("example_id", flat=True))
+            write.examples(examples)
+            queryset.delete()
+            locking.bump_examples(examples, user=request.user)

@@ -12,12 +12,10 @@ class CatalogueConfig(AppConfig):
 
         from french.collation import register_sqlite_collation
 
-        from . import locking, search_index, versions
         from .postgres import AnyOf
 
-        search_index.connect_signals()
-        versions.connect_signals()
-        locking.connect_signals()
+        # The one signal the catalogue listens to (Django has no other hook for a new
+        # connection); derived data is kept by the write path, catalogue.changes.
         ForeignKey.register_lookup(AnyOf)
         BigAutoField.register_lookup(AnyOf)
         connection_created.connect(register_sqlite_collation, dispatch_uid="french-collation")

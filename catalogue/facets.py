@@ -2,18 +2,26 @@
 
 Counting every facet value with SQL scans the filtered examples once per facet (seconds at
 100,000 examples). Here each worker keeps, per facet value, the set of published example
-ids as a compressed bitmap (pyroaring), rebuilt when the catalogue version changes; a
-filtered set is the intersection of bitmaps, and a count is one intersection's size
-(microseconds). Filters that are not facets (words, a deeper territory, an actor, years)
-give their ids through the FilterSet's own filter methods, so every filter keeps one
-definition.
+ids as a compressed bitmap (pyroaring); a filtered set is the intersection of bitmaps, and
+a count is one intersection's size (microseconds).
+
+The index follows the public version (catalogue.versions) without being rebuilt: the change
+log names the examples, actors and territories each public write changed, and a worker
+reads only those again (milliseconds). It is built whole only for a change of reference
+lists or a bulk load, or when it is too far behind; and a new worker starts from the last
+snapshot that a worker left in the shared cache, then catches up from the log.
+
+Filters that are not facets (words, a deeper territory, an actor, years) give their ids
+through the FilterSet's own filter methods.
 """
 
 import threading
+from array import array
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, TextField
+from django.db.models import Aggregate, TextField
 from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from pyroaring import BitMap
@@ -33,85 +41,155 @@ FACET_FILTERS = {
     "region": "territoire",
     "departement": "territoire",
 }
+# Beyond this many examples changed since a worker's index, rebuilding is as quick.
+MAX_DELTA_EXAMPLES = 50_000
+SNAPSHOT_KEY = "facet-index-snapshot"
+# A worker leaves a new snapshot when the last one is this many changes behind.
+SNAPSHOT_EVERY = 200
+SNAPSHOT_SECONDS = 7 * 24 * 3600
 
 _lock = threading.Lock()
-_index = {"version": None, "value": None}
+_index = {"value": None}
 
 
 class FacetIndex:
-    """{facet: {value: BitMap of published example ids}} and the set of all of them.
+    """{facet: {value: BitMap of published example ids}} and the set of all of them, at one
+    public version (`number`, `stamp`).
 
     Besides the list's facets: "annee" (start year) and, read when first asked (only the
     Fiches Repères and `entre_pairs=` need it), "entre_pairs" (at least two actors of a type).
+    `years[pk]` is an example's start year (an array: 2 bytes an id, for in-memory sorting);
+    the actors and territories of published examples are bitmaps too, for the home page.
     """
 
-    def __init__(self):
+    def __init__(self, number=0, stamp=""):
+        self.number, self.stamp = number, stamp
+        self.bitmaps = defaultdict(dict)
+        self.all = BitMap()
+        self.years = array("H")
+        self.actors = BitMap()
+        self.territories = BitMap()
+
+    @classmethod
+    def build(cls, number, stamp) -> "FacetIndex":
+        from .models import Example, Partnership
+
+        index = cls(number, stamp)
+        index._read(None)
+        published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
+        index.territories = BitMap(
+            pk for (pk,) in _raw_rows(published.values_list("territory_id").distinct())
+        )
+        public_links = Partnership.objects.filter(example__status=ExampleStatus.PUBLIE)
+        index.actors = BitMap(
+            pk for (pk,) in _raw_rows(public_links.order_by().values_list("actor_id").distinct())
+        )
+        return index
+
+    def updated(self, number, stamp, *, examples, actors, territories) -> "FacetIndex":
+        """A new index with these examples read again (readers of this one are undisturbed:
+        no bitmap of it is changed)."""
+        from .models import Example, Partnership
+
+        changed = BitMap(examples)
+        index = FacetIndex(number, stamp)
+        index.all = self.all - changed
+        index.years = array("H", self.years)
+        for facet, values in self.bitmaps.items():
+            index.bitmaps[facet] = {value: ids - changed for value, ids in values.items()}
+        if changed:
+            index._read(changed)
+        if territories:
+            places = Example.objects.filter(
+                status=ExampleStatus.PUBLIE, territory_id__in=list(territories)
+            ).order_by()
+            found = places.values_list("territory_id", flat=True).distinct()
+            index.territories = (self.territories - BitMap(territories)) | BitMap(found)
+        else:
+            index.territories = self.territories
+        if actors:
+            links = Partnership.objects.filter(
+                example__status=ExampleStatus.PUBLIE, actor_id__in=list(actors)
+            ).order_by()
+            found = links.values_list("actor_id", flat=True).distinct()
+            index.actors = (self.actors - BitMap(actors)) | BitMap(found)
+        else:
+            index.actors = self.actors
+            if "public_actors" in self.__dict__ and not changed:
+                index.__dict__["public_actors"] = self.public_actors
+        return index
+
+    def _read(self, ids: BitMap | None):
+        """Add the published examples among `ids` (all of them when None) to the bitmaps: the
+        same grouped queries for a whole build and for a handful of changed examples."""
         from .models import Domain, Example, Objective, Partnership, PartnershipType
 
-        self.bitmaps = defaultdict(dict)
         published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
-        # Each facet is one grouped query: the database gathers the ids of each value, so
-        # Python never walks a million link rows (2 s at 100,000 examples, now a fraction).
-        self.years = {}
-        for year, ids in _grouped(published, "start_year", "pk"):
-            self.years.update(dict.fromkeys(ids, year))
-        self.all = BitMap(self.years)
-        by_year = defaultdict(list)
-        for pk, year in self.years.items():
-            by_year[year].append(pk)
-        self.bitmaps["annee"] = {year: BitMap(ids) for year, ids in by_year.items()}
-        for scale, ids in _grouped(published.exclude(scale=""), "scale", "pk"):
-            self.bitmaps["echelle"][scale] = BitMap(ids)
+        if ids is not None:
+            published = published.filter(pk__in=list(ids))
+
+        def links(queryset):
+            return queryset.order_by() if ids is None else queryset.filter(example_id__in=list(ids))
+
+        def add(facet, value, pks):
+            bitmap = BitMap(pks) & self.all
+            if bitmap:
+                current = self.bitmaps[facet].get(value)
+                self.bitmaps[facet][value] = bitmap if current is None else current | bitmap
+
+        # Each facet is one grouped query: the database gathers the ids of each value.
+        for year, pks in _grouped(published, "start_year", "pk"):
+            self.all |= BitMap(pks)
+            if pks and max(pks) >= len(self.years):
+                self.years.extend([0] * (max(pks) + 1 - len(self.years)))
+            for pk in pks:
+                self.years[pk] = year
+            add("annee", year, pks)
+        for scale, pks in _grouped(published.exclude(scale=""), "scale", "pk"):
+            add("echelle", scale, pks)
         # Territory paths are "/pays-fr/region-32/departement-59/…": fixed offsets.
         for facet, (start, length) in (("region", (10, 9)), ("departement", (20, 15))):
             places = published.annotate(place=Substr("territory__path", start, length))
-            for place, ids in _grouped(places, "place", "pk"):
+            for place, pks in _grouped(places, "place", "pk"):
                 if place and place.startswith(facet):
-                    self.bitmaps[facet][place.rstrip("/")] = BitMap(ids)
-
-        # Link tables are read whole (no join back to the examples); drafts are masked out.
-        relations = (
-            (
-                "domaine",
-                Example.domains.through,
-                "domain",
-                Domain.objects.values_list("pk", "slug"),
-            ),
-            (
-                "type_partenariat",
-                Example.partnership_types.through,
-                "partnershiptype",
-                PartnershipType.objects.values_list("pk", "slug"),
-            ),
-        )
-        for facet, through, column, names in relations:
-            names = dict(names)
-            links = through.objects.order_by()
-            for value_id, ids in _grouped(links, column, "example"):
-                self.bitmaps[facet][names[value_id]] = BitMap(ids) & self.all
+                    add(facet, place.rstrip("/"), pks)
+        # Link tables are read without a join back to the examples; drafts are masked out.
+        for facet, through, column, names in (
+            ("domaine", Example.domains.through, "domain", Domain),
+            ("type_partenariat", Example.partnership_types.through, "partnershiptype",
+             PartnershipType),
+        ):  # fmt: skip
+            slugs = dict(names.objects.values_list("pk", "slug"))
+            for value_id, pks in _grouped(links(through.objects), column, "example"):
+                add(facet, slugs[value_id], pks)
         objectives = {
             pk: ("odd" if family == "odd" else "objectif", str(number))
             for pk, family, number in Objective.objects.values_list("pk", "family", "number")
         }
-        links = Example.objectives.through.objects.order_by()
-        for objective_id, ids in _grouped(links, "objective", "example"):
-            facet, value = objectives[objective_id]
-            self.bitmaps[facet][value] = BitMap(ids) & self.all
-        partners = Partnership.objects.order_by()
-        for actor_type, ids in _grouped(partners, "actor__actor_type", "example"):
-            self.bitmaps["type_acteur"][actor_type] = BitMap(ids) & self.all
-        public_partners = partners.filter(example__status=ExampleStatus.PUBLIE)
-        # The home page's key figures.
-        self.figures = {
+        for objective_id, pks in _grouped(
+            links(Example.objectives.through.objects), "objective", "example"
+        ):
+            add(*objectives[objective_id], pks)
+        partners = links(Partnership.objects)
+        for actor_type, pks in _grouped(partners, "actor__actor_type", "example"):
+            add("type_acteur", actor_type, pks)
+        if "entre_pairs" in self.bitmaps:
+            for actor_type, pks in _peers(partners).items():
+                add("entre_pairs", actor_type, pks)
+
+    @property
+    def figures(self) -> dict[str, int]:
+        """The home page's key figures."""
+        return {
             "examples": len(self.all),
-            **public_partners.aggregate(actors=Count("actor", distinct=True)),
-            **published.aggregate(territories=Count("territory", distinct=True)),
+            "actors": len(self.actors),
+            "territories": len(self.territories),
         }
 
     @cached_property
     def public_actors(self) -> list[tuple[int, str]]:
         """(id, actor type) of the actors of published examples, in French name order: the
-        actor list pages through it (read once per catalogue version, when first asked)."""
+        actor list pages through it (read once per change of actors, when first asked)."""
         from french.collation import french_order
 
         from .models import Actor
@@ -125,10 +203,7 @@ class FacetIndex:
         if facet == "entre_pairs" and facet not in self.bitmaps:
             from .models import Partnership
 
-            peers = defaultdict(list)
-            rows = Partnership.objects.peers().values_list("example", "actor__actor_type")
-            for example, actor_type in _raw_rows(rows):
-                peers[actor_type].append(example)
+            peers = _peers(Partnership.objects.all())
             self.bitmaps[facet] = {kind: BitMap(ids) & self.all for kind, ids in peers.items()}
         return self.bitmaps[facet]
 
@@ -147,15 +222,77 @@ class FacetIndex:
             for value, bitmap in self.of(facet).items()
         }
 
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("public_actors", None)  # read again by whoever needs it
+        state["bitmaps"] = dict(self.bitmaps)
+        return state
+
+    def __setstate__(self, state):
+        state["bitmaps"] = defaultdict(dict, state["bitmaps"])
+        self.__dict__.update(state)
+
+
+def _peers(partnerships) -> dict[str, list[int]]:
+    peers = defaultdict(list)
+    rows = partnerships.peers().values_list("example", "actor__actor_type")
+    for example, actor_type in _raw_rows(rows):
+        peers[actor_type].append(example)
+    return peers
+
 
 def current_index() -> FacetIndex:
-    """This process's index, rebuilt first if the catalogue changed since it was built."""
-    version = versions.current()
+    """This process's index at the current public version: brought up to date from the change
+    log, or loaded from the last snapshot, or built."""
+    number, stamp = versions.state()
     with _lock:
-        if _index["version"] != version:
-            _index["value"] = FacetIndex()
-            _index["version"] = version
-        return _index["value"]
+        index = _index["value"]
+        if index is None or index.stamp != stamp:
+            index = _caught_up(index, number, stamp)
+            _index["value"] = index
+        return index
+
+
+def _caught_up(index, number, stamp) -> FacetIndex:
+    for start in (index, cache.get(SNAPSHOT_KEY)):
+        if start is None or start.number > number:
+            continue
+        delta = _changes_between(start.number, start.stamp, number)
+        if delta is not None:
+            caught_up = start.updated(number, stamp, **delta)
+            if number - start.number >= SNAPSHOT_EVERY and start is index:
+                cache.set(SNAPSHOT_KEY, caught_up, SNAPSHOT_SECONDS)
+            return caught_up
+    built = FacetIndex.build(number, stamp)
+    cache.set(SNAPSHOT_KEY, built, SNAPSHOT_SECONDS)
+    return built
+
+
+def _changes_between(number, stamp, target) -> dict | None:
+    """What the change log says changed after version (`number`, `stamp`) up to `target`, or
+    None when it cannot say: the log does not reach back that far (or that version is not of
+    this database's history), a change needs a whole build, or too much changed."""
+    from .models import CatalogueChange
+
+    if number == 0:
+        return None
+    rows = list(
+        CatalogueChange.objects.filter(number__gte=number, number__lte=target)
+        .order_by("number")
+        .values_list("number", "stamp", "full", "examples", "actors", "territories")
+    )
+    if len(rows) != target - number + 1 or rows[0][:2] != (number, stamp):
+        return None
+    delta = {"examples": set(), "actors": set(), "territories": set()}
+    for _number, _stamp, full, examples, actors, territories in rows[1:]:
+        if full:
+            return None
+        delta["examples"].update(examples)
+        delta["actors"].update(actors)
+        delta["territories"].update(territories)
+    if len(delta["examples"]) > MAX_DELTA_EXAMPLES:
+        return None
+    return delta
 
 
 def facet_counts(filterset) -> dict[str, dict[str, int]]:

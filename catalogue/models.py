@@ -357,23 +357,6 @@ EDITABLE_COLUMNS = [
 ]
 
 
-# An example's lists of reference values: what search, the catalogue version and the
-# example's own version all follow through m2m_changed.
-EXAMPLE_LISTS = ("domains", "objectives", "partnership_types")
-
-
-def connect_to_example_lists(receiver, *, prefix):
-    """Connect `receiver` to m2m_changed on each of an example's lists of values."""
-    from django.db.models.signals import m2m_changed
-
-    for relation in EXAMPLE_LISTS:
-        m2m_changed.connect(
-            receiver,
-            sender=getattr(Example, relation).through,
-            dispatch_uid=f"{prefix}-{relation}",
-        )
-
-
 class Partnership(models.Model):
     """The part one actor plays in one example."""
 
@@ -421,15 +404,39 @@ class SearchWord(models.Model):
 
 
 class CatalogueVersion(models.Model):
-    """What every write to the public catalogue changes (one row; see catalogue.versions):
-    caches keyed by it never serve what changed. A random stamp rather than a counter, so
-    that a rolled-back write can never make an old value current again."""
+    """The public version of the catalogue (one row; see catalogue.changes): renewed, in the
+    transaction of the write, only when what the public sees changes. Cached pages are keyed
+    by its random stamp, so that a rolled-back write or a restored backup can never make an
+    old page current again; each worker's facet index follows its number through the change
+    log."""
 
     stamp = models.CharField(_("empreinte"), max_length=32)
+    number = models.PositiveBigIntegerField(_("numéro"), default=0)
 
     class Meta:
-        verbose_name = _("version du catalogue")
-        verbose_name_plural = _("versions du catalogue")
+        verbose_name = _("version publique du catalogue")
+        verbose_name_plural = _("versions publiques du catalogue")
 
     def __str__(self):
-        return self.stamp
+        return f"{self.number} ({self.stamp})"
+
+
+class CatalogueChange(models.Model):
+    """One public change of the catalogue, as the facet indexes need it: which examples to read
+    again, which actors and territories to count again, or `full` for a change of reference
+    lists (an index is then rebuilt). Written by catalogue.changes, kept for a while, pruned."""
+
+    number = models.PositiveBigIntegerField(_("numéro"), primary_key=True)
+    stamp = models.CharField(_("empreinte"), max_length=32)
+    examples = models.JSONField(_("exemples"), default=list)
+    actors = models.JSONField(_("acteurs"), default=list)
+    territories = models.JSONField(_("territoires"), default=list)
+    full = models.BooleanField(_("listes de référence"), default=False)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement public")
+        verbose_name_plural = _("changements publics")
+
+    def __str__(self):
+        return str(self.number)

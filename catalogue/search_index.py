@@ -3,16 +3,14 @@
 The document of an example (see catalogue.search for how it is matched) is made of its
 title (A), summary (B), partners and their types, its territory with its département and
 région, domains, partnership types and objectives (C), and description (D). It is
-recomputed only when one of those changes — by signals for the writes that go through
-models (a save that does not touch a field of the document costs no reindex), by the bulk
-writers themselves (imports, demo data, `load_reference_data` through `reindex_renamed`).
+recomputed in bulk, once per write, by catalogue.changes for the examples that the write
+said it changed (and, after a reference list is renamed, for those `renamed_examples`
+finds); nothing here is called by a signal.
 """
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_save
 
-from . import versions
 from .choices import ActorType, ObjectiveFamily
 from .search import FTS_TABLE, INDEX_BATCH_SIZE, stem, uses_postgres, words
 
@@ -94,7 +92,6 @@ def update_search_index(example_ids=None):
         ids = sorted(set(example_ids))
     if not ids:
         return
-    versions.bump()  # bulk writers reach the other caches through here
     sources = DocumentSources()
     for start in range(0, len(ids), INDEX_BATCH_SIZE):
         batch = ids[start : start + INDEX_BATCH_SIZE]
@@ -149,96 +146,16 @@ def forget(example_ids):
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", example_ids)
 
 
-# --- Signals: the relations that feed the document -------------------------------------------
+# --- Reference lists renamed ------------------------------------------------------------------
 
 
-# The fields of each model that its examples' documents are made of (DocumentSources).
+# The fields of each reference model that examples' documents are made of (DocumentSources).
 DOCUMENT_FIELDS = {
-    "Example": ("title", "summary", "description", "territory_id"),
-    "Actor": ("name", "actor_type"),
     "Domain": ("name",),
     "PartnershipType": ("name",),
     "Objective": ("family", "number", "name", "short_name"),
     "Territory": ("name", "path"),
 }
-
-
-def _note_document_change(sender, instance, raw=False, update_fields=None, **kwargs):
-    """pre_save: does this save change what documents are made of? A save that names its
-    fields (a status change) costs nothing; any other save of an existing row, one query."""
-    if raw or instance._state.adding:
-        return
-    fields = DOCUMENT_FIELDS[sender.__name__]
-    if update_fields is not None:
-        names = {sender._meta.get_field(name).attname for name in update_fields}
-        if not names & set(fields):
-            instance._document_changed = False
-            return
-    before = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
-    instance._document_changed = before != tuple(getattr(instance, f) for f in fields)
-
-
-def _document_changed(instance, created) -> bool:
-    return created or getattr(instance, "_document_changed", True)
-
-
-def _example_saved(sender, instance, created=False, raw=False, **kwargs):
-    if not raw and _document_changed(instance, created):
-        update_search_index([instance.pk])
-
-
-def _example_deleted(sender, instance, **kwargs):
-    forget([instance.pk])
-
-
-def _partnership_changed(sender, instance, raw=False, **kwargs):
-    if not raw and instance.example_id:
-        update_search_index([instance.example_id])
-
-
-def _relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    """example.domains.set(…) or domain.examples.add(…): those examples' documents change."""
-    if action == "pre_clear" and reverse:
-        # After the clear, nothing says which examples lost this value: note them now.
-        instance._search_cleared = list(
-            sender.objects.filter(**{_reverse_field(sender, instance): instance.pk}).values_list(
-                "example_id", flat=True
-            )
-        )
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        update_search_index([instance.pk])
-    elif action == "post_clear":
-        update_search_index(getattr(instance, "_search_cleared", []))
-    else:
-        update_search_index(pk_set or [])
-
-
-def _reverse_field(through, instance):
-    for field_ in through._meta.get_fields():
-        if getattr(field_, "related_model", None) is type(instance):
-            return f"{field_.name}_id"
-    raise LookupError(through)
-
-
-def _named_thing_saved(sender, instance, created=False, raw=False, **kwargs):
-    """An actor, domain, objective, partnership type or territory renamed: its examples'
-    documents change (a new one is in none yet)."""
-    if raw or created or not _document_changed(instance, created):
-        return
-    from territoires.models import Territory
-
-    from .models import Actor, Example
-
-    if isinstance(instance, Actor):
-        examples = Example.objects.filter(partnerships__actor=instance)
-    elif isinstance(instance, Territory):
-        examples = Example.objects.filter(territory__in=instance.descendants())
-    else:
-        examples = instance.examples.all()
-    update_search_index(examples.values_list("pk", flat=True))
 
 
 def reference_documents() -> dict[str, dict]:
@@ -259,9 +176,10 @@ def reference_documents() -> dict[str, dict]:
     }
 
 
-def reindex_renamed(before: dict[str, dict]) -> None:
-    """Recompute the documents of the examples whose reference values changed since
-    `before` (a territory, a domain… renamed by load_reference_data)."""
+def renamed_examples(before: dict[str, dict]) -> list[int]:
+    """The examples whose documents take a reference value that changed since `before` (a
+    territory, a domain… renamed by load_reference_data): a territory counts for every
+    example below it, not only for those placed on it."""
     from territoires.models import Territory
 
     from .models import Example
@@ -271,35 +189,11 @@ def reindex_renamed(before: dict[str, dict]) -> None:
         name: [pk for pk, values in rows.items() if before[name].get(pk, values) != values]
         for name, rows in after.items()
     }
+    if not any(changed.values()):
+        return []
     condition = Q(domains__in=changed["Domain"]) | Q(objectives__in=changed["Objective"])
     condition |= Q(partnership_types__in=changed["PartnershipType"])
     for territory in Territory.objects.filter(pk__in=changed["Territory"]):
         condition |= Q(territory__in=territory.descendants())
-    if any(changed.values()):
-        update_search_index(Example.objects.filter(condition).values_list("pk", flat=True))
-
-
-def connect_signals():
-    from territoires.models import Territory
-
-    from .models import (
-        Actor,
-        Domain,
-        Example,
-        Objective,
-        Partnership,
-        PartnershipType,
-        connect_to_example_lists,
-    )
-
-    for model in (Example, Actor, Domain, Objective, PartnershipType, Territory):
-        pre_save.connect(
-            _note_document_change, sender=model, dispatch_uid=f"search-note-{model.__name__}"
-        )
-    post_save.connect(_example_saved, sender=Example, dispatch_uid="search-example")
-    post_delete.connect(_example_deleted, sender=Example, dispatch_uid="search-forget")
-    post_save.connect(_partnership_changed, sender=Partnership, dispatch_uid="search-partner")
-    post_delete.connect(_partnership_changed, sender=Partnership, dispatch_uid="search-unpartner")
-    connect_to_example_lists(_relation_changed, prefix="search")
-    for model in (Actor, Domain, Objective, PartnershipType, Territory):
-        post_save.connect(_named_thing_saved, sender=model, dispatch_uid=f"search-{model.__name__}")
+    examples = Example.objects.filter(condition).order_by()
+    return list(examples.values_list("pk", flat=True).distinct())

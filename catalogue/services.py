@@ -1,6 +1,8 @@
 """Writes of the catalogue that outgrow a form: status changes, optimistic locking, bulk relations.
 
-Every function takes keyword-only arguments, validates before it saves, and is atomic.
+Every function takes keyword-only arguments, validates before it saves, and runs inside the
+write path (catalogue.changes): it names the examples it changes, and the search documents,
+the public version and the facet indexes follow once, at the end of the write.
 """
 
 from collections.abc import Iterable, Sequence
@@ -9,10 +11,11 @@ from datetime import date
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import locking, versions
+from . import changes
 from .choices import ExampleStatus, ObjectiveFamily
 from .models import Example, Partnership
 
@@ -22,6 +25,12 @@ STATUS_MESSAGES = {
     ExampleStatus.ARCHIVE: "Archivé",
 }
 STALE_CODE = "stale"
+
+
+class StaleRows(Exception):
+    """A bulk writer's rows were changed by someone else since it read them."""
+
+
 UNVERSIONED_CODE = "unversioned"
 
 
@@ -76,23 +85,41 @@ def stamp_example(*, example: Example, user, is_new: bool) -> None:
     example.updated_by = user
 
 
-@transaction.atomic
-def save_example(*, example: Example, user, is_new: bool, expected_version: int | None = None):
-    """Save an example edited by `user`, refusing a stale copy."""
-    if not is_new:
-        check_version(example=example, expected=expected_version)
-    stamp_example(example=example, user=user, is_new=is_new)
-    example.full_clean()
-    example.save()
+def save_example(
+    *,
+    example: Example,
+    user,
+    is_new: bool,
+    expected_version: int | None = None,
+    public: bool = True,
+):
+    """Save an example edited by `user`, refusing a stale copy. `public=False` when nothing
+    the public sees changed (a form saved as it was opened)."""
+    with changes.writing(user) as change:
+        if not is_new:
+            check_version(example=example, expected=expected_version)
+            change.examples([example.pk], public=public)
+        stamp_example(example=example, user=user, is_new=is_new)
+        example.full_clean()
+        example.save()
+        if is_new:
+            change.created([example.pk])
     return example
 
 
-# What a status change or a verification writes: none of it is in the search document.
-BULK_CHANGE_FIELDS = ["status", "verified_on", "version", "updated_by", "updated_at"]
-RELATION_FIELDS = [f.name for f in Example._meta.get_fields() if f.is_relation]
+def delete_examples(*, examples: Iterable[Example], user) -> int:
+    """Delete examples and their partnerships: the search index forgets them, and the public
+    version moves only if one of them was public."""
+    ids = [example.pk for example in examples]
+    with changes.writing(user) as change:
+        change.deleted(ids)
+        Partnership.objects.filter(example_id__in=ids).delete()
+        for relation in ("domains", "objectives", "partnership_types"):
+            getattr(Example, relation).through.objects.filter(example_id__in=ids).delete()
+        Example.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
-@transaction.atomic
 def change_examples(
     *,
     examples: Iterable[Example],
@@ -103,30 +130,30 @@ def change_examples(
 ) -> int:
     """Set the status or the verification date of several examples; one history line each.
 
-    In a fixed number of queries whatever the number of examples: one UPDATE, one insert of
-    history lines, one new catalogue version (bulk_update sends no signal; the search
-    document holds neither the status nor the verification date).
+    In a fixed number of queries whatever the number of examples: one UPDATE whose version
+    is computed by the database (a copy loaded earlier never writes an older one back), one
+    insert of history lines, and the write path's fixed work (the search document holds
+    neither the status nor the verification date: no reindex).
     """
-    changed = []
-    now = timezone.now()
-    for example in examples:
-        if status is not None:
-            example.status = status
-        if verified_on is not None:
-            example.verified_on = verified_on
-        stamp_example(example=example, user=user, is_new=False)
-        example.updated_at = now  # bulk_update() leaves auto_now fields alone
-        # Only the fields this changes: relations and uniqueness would cost a query each.
-        example.clean_fields(exclude=RELATION_FIELDS)
-        changed.append(example)
+    if status is not None and status not in ExampleStatus.values:
+        raise ValidationError(_("Statut inconnu : « %(value)s ».") % {"value": status})
+    changed = list(examples)
     if not changed:
         return 0
-    Example.objects.bulk_update(changed, BULK_CHANGE_FIELDS)
-    versions.bump()
-    if user is not None:
-        LogEntry.objects.log_actions(
-            user.pk, changed, CHANGE, change_message=message, single_object=len(changed) == 1
-        )
+    values = {"version": F("version") + 1, "updated_at": timezone.now()}
+    values["updated_by"] = user if user is not None and user.is_authenticated else None
+    if status is not None:
+        values["status"] = status
+    if verified_on is not None:
+        values["verified_on"] = verified_on
+    with changes.writing(user) as change:
+        ids = [example.pk for example in changed]
+        change.examples(ids, document=False)
+        Example.objects.filter(pk__in=ids).update(**values)
+        if user is not None:
+            LogEntry.objects.log_actions(
+                user.pk, changed, CHANGE, change_message=message, single_object=len(changed) == 1
+            )
     return len(changed)
 
 
@@ -168,13 +195,12 @@ def set_relations(
     `items` pairs an example with the relations its spreadsheet row gives: any of `domains`,
     `odd`, `alliance`, `partnership_types` (lists of rows) and `partners` ([(actor, role)]).
     A key that is absent leaves that relation alone; with `replace`, the ones present replace
-    what the example had. Bulk writes send no signal: the examples' versions are advanced
-    here (unless the caller stamped them already, see `locking.already_stamped`).
+    what the example had. The caller has stamped the examples' versions (their rows were
+    saved just before) and named them to the write path.
     """
     if not items:
         return
     with transaction.atomic():
-        locking.bump_examples(e.pk for e, _relations in items)
         through = {
             "domains": (Example.domains.through, "domain_id"),
             "partnership_types": (Example.partnership_types.through, "partnershiptype_id"),

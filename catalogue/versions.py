@@ -1,52 +1,59 @@
-"""The catalogue version: one stamp that every write to what the public sees renews.
+"""The public version of the catalogue: what cached pages and facet indexes are keyed by.
 
-Caches (the facet index of each worker, cached pages) are keyed by it, so a change made in
-any process — the admin, an import, a command — is seen by every other process at its next
-request. Signals cover the writes that go through models; bulk writers call `bump()`
-themselves (through `search_index.update_search_index`, which every one of them calls).
+Not to be confused with `Example.version`, one example's edit counter (catalogue.locking).
+
+It is renewed by `renew()`, which only catalogue.changes calls, at the end of a write and in
+its transaction, and only when what the public sees changed: a page that reads the new
+version reads the new data, and a page rendered from the old data is cached under the old
+version, which nobody asks for again. Each renewal is also a row of the change log, so a
+worker brings its facet index up to date from the examples that changed.
 """
 
 from uuid import uuid4
 
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+
+# Change rows kept: a worker (or a snapshot) further behind than this rebuilds its index.
+KEPT_CHANGES = 10_000
+
+
+def state() -> tuple[int, str]:
+    """(number, stamp) of the public version, in one query."""
+    from .models import CatalogueVersion
+
+    row = CatalogueVersion.objects.filter(pk=1).values_list("number", "stamp").first()
+    return row or (0, "")
 
 
 def current() -> str:
-    from .models import CatalogueVersion
+    """The stamp that cached pages are keyed by."""
+    return state()[1]
 
-    return CatalogueVersion.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
 
+def renew(*, examples=(), actors=(), territories=(), full=False) -> int:
+    """Advance the public version and log what changed; returns the new number. Called in the
+    writer's transaction (catalogue.changes), at its end.
 
-def bump(**kwargs):
-    """Accepts any signal's arguments, so it can be connected as it is."""
-    from .models import CatalogueVersion
+    The version row stays locked until that transaction ends, so two writers commit their
+    numbers in order and no worker can read number n + 1 before n is visible.
+    """
+    from .models import CatalogueChange, CatalogueVersion
 
-    if kwargs.get("raw"):
-        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("versions.renew() belongs to a write's transaction.")
+    rows = CatalogueVersion.objects.select_for_update().filter(pk=1)
+    number = (rows.values_list("number", flat=True).first() or 0) + 1
     stamp = uuid4().hex
-    if not CatalogueVersion.objects.filter(pk=1).update(stamp=stamp):
-        CatalogueVersion.objects.get_or_create(pk=1, defaults={"stamp": stamp})
-
-
-def connect_signals():
-    from territoires.models import Territory
-
-    from .models import (
-        Actor,
-        Domain,
-        Example,
-        Objective,
-        Partnership,
-        PartnershipType,
-        connect_to_example_lists,
+    if not rows.update(number=number, stamp=stamp):
+        CatalogueVersion.objects.create(pk=1, number=number, stamp=stamp)
+    CatalogueChange.objects.create(
+        number=number,
+        stamp=stamp,
+        examples=[] if full else sorted(examples),
+        actors=[] if full else sorted(actors),
+        territories=[] if full else sorted(territories),
+        full=full,
     )
-
-    for model in (Example, Partnership, Actor, Domain, Objective, PartnershipType, Territory):
-        post_save.connect(bump, sender=model, dispatch_uid=f"version-save-{model.__name__}")
-        post_delete.connect(bump, sender=model, dispatch_uid=f"version-delete-{model.__name__}")
-    connect_to_example_lists(_relation_changed, prefix="version")
-
-
-def _relation_changed(action, **kwargs):
-    if action.startswith("post_"):
-        bump()
+    if number % 1000 == 0:
+        CatalogueChange.objects.filter(number__lte=number - KEPT_CHANGES).delete()
+    return number

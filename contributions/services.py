@@ -5,11 +5,11 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalogue import changes
 from catalogue import services as catalogue_services
 from catalogue.choices import ExampleOrigin, ExampleStatus
 from catalogue.models import Actor, Example, Partnership
@@ -19,10 +19,15 @@ from .models import Proposal
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def create_proposal(*, data: dict, partners: list[dict], email: str) -> Example:
     """A draft example marked as proposed by the public, its partners (an actor already in
-    the catalogue under the same name and type is reused) and the proposer's contact."""
+    the catalogue under the same name and type is reused) and the proposer's contact. A
+    draft: the public version, cached pages and facet indexes are left alone."""
+    with changes.writing():
+        return _create_proposal(data=data, partners=partners, email=email)
+
+
+def _create_proposal(*, data, partners, email):
     example = Example(
         title=data["title"],
         summary=data["summary"],

@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from catalogue import changes
 from catalogue.choices import ActorType, ExampleStatus, PartnerRole
 from catalogue.models import Actor, Domain, Example, Objective, Partnership, PartnershipType
 from territoires.models import Territory
@@ -60,9 +61,11 @@ class ExampleFactory(DjangoModelFactory):
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):
-        # Partners and lists added after the save advanced the version (catalogue.locking).
+        # Written as a bulk writer does: the example and its lists, then named to the write
+        # path (catalogue.changes), which indexes it and renews the public version.
         if create:
-            instance.version = Example.objects.values_list("version", flat=True).get(pk=instance.pk)
+            with changes.writing() as change:
+                change.created([instance.pk])
 
 
 class UserFactory(DjangoModelFactory):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from catalogue import services
 from catalogue.choices import ActorType, ExampleStatus
 
 from .factories import ActorFactory, ExampleFactory
@@ -65,8 +66,7 @@ def test_actor_list_follows_a_publication(client, actors):
         title="Autre", status=ExampleStatus.BROUILLON, partners=[actors["hidden"]]
     )
     assert "Fondation Secrète" not in names(client.get("/acteurs/"))
-    draft.status = ExampleStatus.PUBLIE
-    draft.save()
+    services.set_status(examples=[draft], user=None, status=ExampleStatus.PUBLIE)
     assert "Fondation Secrète" in names(client.get("/acteurs/"))
 
 

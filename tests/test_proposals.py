@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
+from catalogue import services
 from catalogue.choices import ActorType, ExampleOrigin, ExampleStatus
 from catalogue.models import Actor, Example
 from contributions.models import Proposal
@@ -135,7 +136,7 @@ def unpacked(body: bytes) -> str:
 def test_the_proposer_email_appears_on_no_public_page_and_in_no_export(client):
     client.post("/proposer/", proposal())
     example = Example.objects.get()
-    Example.objects.filter(pk=example.pk).update(status=ExampleStatus.PUBLIE)
+    services.set_status(examples=[example], user=None, status=ExampleStatus.PUBLIE)
     actor = example.partnerships.first().actor
     pages = [
         "/",

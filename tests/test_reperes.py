@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.http import QueryDict
 
+from catalogue import changes, search_index, services
 from catalogue.choices import ActorType, ExampleStatus, Scale
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example
@@ -260,18 +261,23 @@ def test_fiche_is_cached_until_the_catalogue_changes(client, sample, settings):
     # each is seen at once.
     paris = published[0]
     paris.territory = territory("commune-75056")
-    paris.save()
+    services.save_example(example=paris, user=None, is_new=False, expected_version=paris.version)
     moved = client.get("/reperes/region-32/").context
     assert moved["example_count"] == 2
     assert matrix_numbers(moved)[0][1] == 0
     city = published[1].partnerships.get(actor__name="Ville").actor
     city.actor_type = ActorType.ASSOCIATION
-    city.save()
+    with changes.writing() as change:
+        change.actor_changed(city.pk, city.partnerships.values_list("example_id", flat=True))
+        city.save()
     # The company's example with the city is now an association–company alliance.
     assert matrix_numbers(client.get("/reperes/region-32/").context)[0][1] == 1
     nord = territory("departement-59")
-    nord.name = "Nord (renommé)"
-    nord.save()
+    with changes.writing() as change:  # as load_reference_data does
+        before = search_index.reference_documents()
+        nord.name = "Nord (renommé)"
+        nord.save()
+        change.rebuild(reindex=search_index.renamed_examples(before))
     assert "Nord (renommé)" in client.get("/reperes/region-32/").content.decode()
     cache.clear()
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from catalogue import changes, services
 from catalogue.choices import ActorType, ExampleStatus
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Domain, PartnershipType, SearchWord
@@ -108,7 +109,9 @@ def test_search_finds_partner_names_and_follows_their_renaming():
     ExampleFactory(title="Cantine locale", partners=[actor])
     assert found("horizon") == {"Cantine locale"}
     actor.name = "Coopérative Sillon"
-    actor.save()
+    with changes.writing() as change:
+        change.actor_changed(actor.pk, actor.partnerships.values_list("example_id", flat=True))
+        actor.save()
     assert found("sillon") == {"Cantine locale"}
     assert found("horizon") == set()
 
@@ -123,14 +126,22 @@ def test_search_follows_domain_changes_from_either_side():
     example = ExampleFactory(title="Atelier vélo")
     mobilite = Domain.objects.get(slug="mobilite")
     assert found("mobilite") == set()
-    example.domains.add(mobilite)
+    with changes.writing() as change:
+        change.examples([example.pk])
+        example.domains.add(mobilite)
     assert found("mobilite") == {"Atelier vélo"}
-    mobilite.examples.clear()
+    with changes.writing() as change:
+        change.examples(mobilite.examples.values_list("pk", flat=True))
+        mobilite.examples.clear()
     assert found("mobilite") == set()
-    mobilite.examples.add(example)
+    with changes.writing() as change:
+        change.examples([example.pk])
+        mobilite.examples.add(example)
     assert found("mobilite") == {"Atelier vélo"}
-    mobilite.name = "Déplacements"
-    mobilite.save()
+    with changes.writing() as change:
+        mobilite.name = "Déplacements"
+        mobilite.save()
+        change.rebuild(reindex=mobilite.examples.values_list("pk", flat=True))
     assert found("deplacements") == {"Atelier vélo"}
 
 
@@ -142,7 +153,9 @@ def test_search_finds_partnership_types_and_objectives():
     assert found("ODD 4") == {"Fonds de dotation"}
     assert found("education qualite") == {"Fonds de dotation"}
     mecenat = PartnershipType.objects.get(slug="mecenat")
-    mecenat.examples.clear()
+    with changes.writing() as change:
+        change.examples(mecenat.examples.values_list("pk", flat=True))
+        mecenat.examples.clear()
     assert found("mecenat") == set()
 
 
@@ -157,7 +170,7 @@ def test_search_follows_the_territory_its_departement_and_region():
 
 def test_search_forgets_deleted_examples():
     example = ExampleFactory(title="Verger éphémère")
-    example.delete()
+    services.delete_examples(examples=[example], user=None)
     ExampleFactory(title="Autre chose")
     assert found("verger") == set()
 

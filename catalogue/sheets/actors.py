@@ -49,6 +49,15 @@ from .lookups import Lookups, by_folded_name, fold
 class ActorResource(SheetResource):
     """The actors sheet. Rows update by Identifiant (the actor's slug), create when blank."""
 
+    def before_bulk_update(self, change, instances):
+        """A renamed or retyped actor changes its examples' documents and facets."""
+        from ..models import Partnership
+
+        ids = [actor.pk for actor in instances]
+        links = Partnership.objects.filter(actor_id__in=ids).order_by()
+        change.examples(links.values_list("example_id", flat=True))
+        change.actors.update(ids)
+
     def examples_written_since(self, moment):
         """A renamed actor changes the search document of its examples."""
         return Example.objects.filter(partnerships__actor__updated_at__gte=moment).values_list(

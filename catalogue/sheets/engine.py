@@ -15,7 +15,7 @@ from import_export import resources
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import Result, RowResult
 
-from .. import locking, search_index, services
+from .. import changes, services
 from .cells import attribute_value, cell_text, header_key
 from .formats import read_dataset
 from .rows import SpreadsheetError
@@ -94,6 +94,17 @@ class SheetResource(resources.ModelResource):
 
     def get_queryset(self):
         return self._meta.model.objects.with_related()
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        """A confirmed import is one write of the write path (catalogue.changes); a preview
+        writes nothing that lasts, so neither it nor its reindex runs for one."""
+        if dry_run:
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        with changes.writing(kwargs.get("user")) as change:
+            result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+            if result.has_errors() or result.has_validation_errors():
+                change.discard()  # the library rolled the rows back
+            return result
 
     # Reading the file.
 
@@ -276,7 +287,9 @@ class SheetResource(resources.ModelResource):
 
     def exclude_from_clean(self, instance) -> set[str]:
         # Already checked against the preloaded rows; full_clean would query once per row.
-        return {"territory"} if self.fast_validation and instance.territory_id else set()
+        checked = {"territory"} if self.fast_validation and instance.territory_id else set()
+        # A deferred column (the search vector) is not the file's: reading it is a query.
+        return checked | instance.get_deferred_fields()
 
     def extra_checks(self, instance, errors):
         pass
@@ -305,8 +318,7 @@ class SheetResource(resources.ModelResource):
             self.pending.append((instance, relations, is_new))
         else:
             # The row's save advanced the example's version already (stamp_example).
-            with locking.already_stamped([instance.pk]):
-                services.set_relations(items=[(instance, relations)], replace=not is_new)
+            services.set_relations(items=[(instance, relations)], replace=not is_new)
 
     def after_import_row(self, row, row_result, **kwargs):
         number = kwargs.get("row_number")
@@ -321,14 +333,24 @@ class SheetResource(resources.ModelResource):
         if self.pending and not result.has_errors() and not result.has_validation_errors():
             created = [(e, r) for e, r, new in self.pending if new]
             updated = [(e, r) for e, r, new in self.pending if not new]
-            with locking.already_stamped(e.pk for e, _r, _new in self.pending):
-                services.set_relations(items=created, replace=False)
-                services.set_relations(items=updated, replace=True)
+            services.set_relations(items=created, replace=False)
+            services.set_relations(items=updated, replace=True)
         self.pending = []
         super().after_import(dataset, result, **kwargs)
-        if not self._is_dry_run(kwargs) and not result.has_errors():
-            # Rows were written in bulk, without the signals that keep search current.
-            search_index.update_search_index(self.examples_written_since(self.started_at))
+        change = changes.open_change()
+        if change is not None and not result.has_errors():
+            # The rows changed were named before bulk_update(); the new ones are named here.
+            change.created(self.examples_written_since(self.started_at))
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        change = changes.open_change()
+        if change is not None and self.update_instances:
+            self.before_bulk_update(change, self.update_instances)
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size, result)
+
+    def before_bulk_update(self, change, instances):
+        """Name to the write path what these rows change, before they are written."""
+        raise NotImplementedError
 
     def examples_written_since(self, moment):
         raise NotImplementedError
@@ -373,17 +395,20 @@ def run_import(
         dataset = read_dataset(data, extension)
     except SpreadsheetError as error:
         return ImportOutcome(None, [Problem(None, "", "", str(error))])
-    with transaction.atomic():
-        result = sheet().import_data(
-            dataset,
-            dry_run=dry_run,
-            rollback_on_validation_errors=True,
-            user=user,
-            retain_instance_in_row_result=True,  # for the history lines
-        )
-        found = problems(result)
-        if not dry_run and not found:
-            log_history(result, user=user, file_name=file_name)
+    try:
+        with transaction.atomic():
+            result = sheet().import_data(
+                dataset,
+                dry_run=dry_run,
+                rollback_on_validation_errors=True,
+                user=user,
+                retain_instance_in_row_result=True,  # for the history lines
+            )
+            found = problems(result)
+            if not dry_run and not found:
+                log_history(result, user=user, file_name=file_name)
+    except services.StaleRows as error:
+        return ImportOutcome(None, [Problem(None, "", "", str(error))])
     return ImportOutcome(result, found)
 
 

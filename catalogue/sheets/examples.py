@@ -240,6 +240,27 @@ class ExampleResource(SheetResource):
         self.created = []
         super().after_import(dataset, result, **kwargs)
 
+    def before_bulk_update(self, change, instances):
+        """Check, rows locked, that nobody changed these examples since they were read (each
+        was stamped with the version it was read at, plus one), then name them."""
+        read = {example.pk: example.version - 1 for example in instances}
+        current = Example.objects.select_for_update().filter(pk__in=list(read)).order_by()
+        stale = sorted(
+            reference
+            for pk, version, reference in current.values_list("pk", "version", "reference")
+            if version != read[pk]
+        )
+        if stale:
+            raise services.StaleRows(
+                _(
+                    "Rien n'a été enregistré : %(references)s ont été modifiés par quelqu'un "
+                    "d'autre pendant l'import. Relancez l'import pour partir de leur état "
+                    "actuel."
+                )
+                % {"references": ", ".join(stale[:20])}
+            )
+        change.examples(read)
+
     def examples_written_since(self, moment):
         return Example.objects.filter(updated_at__gte=moment).values_list("pk", flat=True)
 

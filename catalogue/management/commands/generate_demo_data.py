@@ -4,9 +4,8 @@ import random
 from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from catalogue import search_index
+from catalogue import changes
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
 from catalogue.demo_names import actor_name, collectivite_name, of
 from catalogue.models import (
@@ -147,9 +146,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "Aucun territoire : lancez d'abord « manage.py load_reference_data »."
             )
-        with transaction.atomic():
+        with changes.writing() as change:
             builder = DemoBuilder(random.Random(seed), places, all_published=all_published)
             created = builder.build(count)
+            change.rebuild(reindex=builder.created_ids)
         self.stdout.write(f"{created} exemples de démonstration créés.")
 
 
@@ -303,7 +303,7 @@ class DemoBuilder:
             reference=Example.reference_expression()
         )
         self.link(examples, relations)
-        search_index.update_search_index([example.pk for example in examples])
+        self.created_ids = [example.pk for example in examples]
         return len(examples)
 
     def pick_status(self):

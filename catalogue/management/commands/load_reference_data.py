@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from catalogue import search_index, versions
+from catalogue import changes, search_index
 
 FIXTURES = ["objectives", "domains", "partnership_types"]
 
@@ -12,9 +12,11 @@ class Command(BaseCommand):
     help = "Charge les données de référence : objectifs, domaines, partenariats, territoires."
 
     def handle(self, *args, **options):
-        before = search_index.reference_documents()
-        # The fixtures key on natural keys, so loading them again updates rather than duplicates.
-        call_command("loaddata", *FIXTURES, verbosity=options["verbosity"])
-        call_command("load_territories", verbosity=options["verbosity"], stdout=self.stdout)
-        versions.bump()  # fixtures load raw, without the signals that bump it
-        search_index.reindex_renamed(before)  # nor those that keep documents current
+        # One write: pages and facet indexes never see half-loaded lists, and the documents
+        # of the examples below a renamed value are recomputed with them.
+        with changes.writing() as change:
+            before = search_index.reference_documents()
+            # The fixtures key on natural keys: loading them again updates, not duplicates.
+            call_command("loaddata", *FIXTURES, verbosity=options["verbosity"])
+            call_command("load_territories", verbosity=options["verbosity"], stdout=self.stdout)
+            change.rebuild(reindex=search_index.renamed_examples(before))

@@ -2,13 +2,15 @@
 
 from django.core.management.base import BaseCommand
 
+from catalogue import changes
 from catalogue.models import Example
-from catalogue.search_index import update_search_index
 
 
 class Command(BaseCommand):
     help = "Recalcule l'index de recherche de tous les exemples."
 
     def handle(self, *args, **options):
-        update_search_index()
+        # One write: a page rendered during the rebuild is cached under the old version.
+        with changes.writing() as change:
+            change.rebuild(reindex=Example.objects.values_list("pk", flat=True))
         self.stdout.write(f"Index de recherche recalculé pour {Example.objects.count()} exemples.")

@@ -1,0 +1,81 @@
+"""What a write costs the readers: the facet index after a curator's save and after an import
+of 1,000 rows, against a whole build and a new worker's start from the snapshot.
+
+In-process, on the database it is given (`make bench-freshness` fills a throwaway PostgreSQL);
+figures in docs/benchmarks.md.
+"""
+
+import pickle
+import resource
+import time
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand
+
+from catalogue import facets, services
+from catalogue.models import Example
+from catalogue.sheets.engine import run_import
+from catalogue.sheets.examples import ExampleResource
+
+
+def timed(action):
+    start = time.perf_counter()
+    result = action()
+    return result, (time.perf_counter() - start) * 1000
+
+
+class Command(BaseCommand):
+    help = "Mesure le coût d'une écriture pour les lecteurs (index des facettes)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--import-rows", type=int, default=1000)
+
+    def handle(self, *args, import_rows, **options):
+        published = Example.objects.filter(status="publie")
+        self.report("exemples publiés", published.count(), "")
+        facets._index["value"] = None
+        cache.delete(facets.SNAPSHOT_KEY)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        index, ms = timed(facets.current_index)
+        self.report("construction complète de l'index", ms, "ms")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.report("pic de mémoire du processus", peak // 1024, "Mo")
+        self.report("dont la construction de l'index", (peak - rss_before) // 1024, "Mo")
+        self.report("instantané sérialisé", len(pickle.dumps(index)) // 1024, "Ko")
+
+        example = published.order_by("-pk").first()
+        example.title = f"{example.title} (relu)"
+        _, ms = timed(
+            lambda: services.save_example(
+                example=example, user=None, is_new=False, expected_version=example.version
+            )
+        )
+        self.report("enregistrement d'un exemple publié (curateur)", ms, "ms")
+        _, ms = timed(facets.current_index)
+        self.report("requête suivante : index mis à jour", ms, "ms")
+
+        rows = list(published.order_by("pk")[:import_rows])
+        slugs = dict(
+            Example.objects.filter(pk__in=[e.pk for e in rows]).values_list("pk", "territory__slug")
+        )
+        lines = ["Référence,Titre,Territoire,Année de début"] + [
+            f"{e.reference},{e.title} (import),{slugs[e.pk]},{e.start_year}" for e in rows
+        ]
+        outcome, ms = timed(
+            lambda: run_import(
+                data="\n".join(lines).encode(), extension="csv", sheet=ExampleResource
+            )
+        )
+        self.report(f"import de {len(rows)} lignes (confirmation)", ms, "ms")
+        if not outcome.succeeded:
+            self.stderr.write(str(outcome.problems[:3]))
+        _, ms = timed(facets.current_index)
+        self.report("requête suivante : index mis à jour", ms, "ms")
+
+        facets._index["value"] = None  # a new worker
+        _, ms = timed(facets.current_index)
+        self.report("nouveau processus : instantané chargé et rattrapé", ms, "ms")
+
+    def report(self, label, value, unit):
+        value = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+        self.stdout.write(f"{label:55} {value.replace(',', ' '):>12} {unit}")
