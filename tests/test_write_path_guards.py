@@ -113,11 +113,17 @@ def rename_through_the_loader(renames, tmp_path, monkeypatch):
 
 
 def rename_through_the_model(renames, tmp_path, monkeypatch):
-    """A territory saved with a new name (a shell, a data migration)."""
-    for slug, name in renames.items():
-        territory = Territory.objects.get(slug=slug)
-        territory.name = name
-        territory.save()
+    """A territory saved with a new name by code (a shell, a data migration), through the
+    write path as the loader does."""
+    from catalogue import changes, search_index
+
+    with changes.writing() as change:
+        before = search_index.reference_documents()
+        for slug, name in renames.items():
+            territory = Territory.objects.get(slug=slug)
+            territory.name = name
+            territory.save()
+        change.rebuild(reindex=search_index.renamed_examples(before))
 
 
 @pytest.mark.parametrize("rename", [rename_through_the_loader, rename_through_the_model])
