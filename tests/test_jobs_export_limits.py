@@ -7,7 +7,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from . import test_export_jobs
-from .test_export_jobs import job_url
+from .test_export_jobs import job_url, stop_download
 
 # The export tests' fixtures: six examples to export, and a throwaway exports folder.
 six = test_export_jobs.six
@@ -80,5 +80,5 @@ def test_jobs_live_stream_keeps_its_place_past_the_lease(client, short_slots):
             checked += 1
             assert client.get("/exemples/export.csv", REMOTE_ADDR="10.0.0.2").status_code == 503
     assert checked
-    stream.close()  # the download ends: its place is given back at once
+    stop_download(stream)  # the download ends: its place is given back at once
     assert client.get("/exemples/export.csv", REMOTE_ADDR="10.0.0.2").status_code == 200

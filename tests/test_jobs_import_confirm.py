@@ -4,7 +4,9 @@ says so in French, for a short import as for a queued one."""
 import html
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
+from catalogue import tasks
 from catalogue.models import Example
 
 from .test_admin import FORM
@@ -52,3 +54,20 @@ def test_jobs_queued_import_confirmed_twice_is_written_once(client, curator, set
     third = client.post("/admin/catalogue/example/process_import/", confirm, follow=True)
     assert ALREADY in third.content.decode()
     assert Example.objects.count() == 3
+
+
+def test_jobs_two_queued_confirmations_of_one_file_write_it_once(client, curator, settings):
+    """Two jobs for the same file (two requests that passed the check together): the
+    worker writes it once, and the other job's page says why it wrote nothing."""
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    confirm = preview(client)
+    first = client.post("/admin/catalogue/example/process_import/", confirm)
+    job = DBTaskResult.objects.get()
+    twin = tasks.confirm_import.enqueue(**job.args_kwargs["kwargs"])
+    run_worker()
+    assert Example.objects.count() == 3
+    assert "Import terminé : 3 créé(s)" in client.get(first["Location"]).content.decode()
+    page = html.unescape(
+        client.get(f"/admin/catalogue/example/import/suivi/{twin.id}/").content.decode()
+    )
+    assert "Cet import a déjà été confirmé par une autre demande" in page
