@@ -184,10 +184,14 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
         form = self.create_confirm_form(request)
         if not form.is_valid():
             return super().process_import(request, **kwargs)
-        storage, content, extension = import_jobs.stored_file(self, form.cleaned_data)
-        rows = import_jobs.row_count(content, extension)
-        if rows > settings.IMPORT_BACKGROUND_ROWS:
-            return import_jobs.queue(self, request, form.cleaned_data, rows)
+        try:
+            storage, content, extension = import_jobs.stored_file(self, form.cleaned_data)
+            rows = import_jobs.row_count(content, extension)
+            if rows > settings.IMPORT_BACKGROUND_ROWS:
+                return import_jobs.queue(self, request, form.cleaned_data, rows)
+            import_jobs.take(storage)  # a second confirmation now finds nothing to write
+        except FileNotFoundError:
+            return import_jobs.already_confirmed(self, request, form.cleaned_data)
         outcome = run_import(
             data=content,
             extension=extension,
@@ -195,7 +199,6 @@ class CuratorImportExportAdmin(ImportExportModelAdmin):
             user=request.user,
             file_name=form.cleaned_data.get("original_file_name", ""),
         )
-        storage.remove()
         return self.process_result(outcome, request)
 
     def import_job_view(self, request, job_id):

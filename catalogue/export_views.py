@@ -4,9 +4,14 @@ site up for everyone.
 CSV streams row by row. XLSX and ODS up to EXPORT_BACKGROUND_ROWS are written while the
 visitor waits; longer ones are queued for the task worker (catalogue.tasks), and the
 visitor follows a page that offers the file when it is ready. Each client has a rate and a
-number of exports at once; the site has a number of large CSV lists streamed at once and a
-queue length. A refusal says in French why and when to come back (`Retry-After`).
+number of exports at once and of exports queued; the site has a number of large CSV lists
+streamed at once and a queue length. A place at once is held EXPORT_SLOT_SECONDS and
+renewed while the export runs, so a killed worker gives it back within that time. A
+refusal says in French why and when to come back (`Retry-After`).
 """
+
+import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +19,7 @@ from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tasks import TaskResultStatus
@@ -28,9 +34,9 @@ from .querystrings import query_with, redirect_without_empty
 from .sheets import columns, writers
 from .sheets.examples import example_rows
 
-# A place held by an export is given back when it ends; this bounds it if the process dies.
-SLOT_SECONDS = 600
 PENDING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+# When a client over its number of queued exports may try again: about one ODS file's time.
+CLIENT_QUEUE_RETRY_SECONDS = 60
 
 
 class ExampleExportView(View):
@@ -71,7 +77,7 @@ class ExampleExportView(View):
             }
             return render(request, "catalogue/export_refused.html", context, status=413)
         if count > settings.EXPORT_BACKGROUND_ROWS:
-            return self.queue(request, extension)
+            return self.queue(request, filterset, client, extension)
         places = held_places(client, large=False)
         if isinstance(places, throttling.Refusal):
             return refused(request, places)
@@ -96,31 +102,67 @@ class ExampleExportView(View):
         )
         return attachment(response, tasks.file_name(filterset, "csv"))
 
-    def queue(self, request, extension):
-        """Queue the file for the worker, once per list and catalogue version."""
-        key = f"export-job:{versions.current()}:{extension}:{request.GET.urlencode()}"
+    def queue(self, request, filterset, client, extension):
+        """Queue the file for the worker, once per list and catalogue version, within the
+        client's and the site's number of queued exports."""
+        tasks.fail_stale_jobs()  # a job whose worker died holds no place
+        query = canonical_query(filterset)
+        key = f"export-job:{versions.current()}:{extension}:{query}"
         job_id = cache.get(key)
         if job_id and job_usable(job_id):
             return redirect("catalogue:export_job", job_id)
         pending = DBTaskResult.objects.filter(
             task_path=tasks.write_export.module_path, status__in=PENDING
-        ).count()
-        if pending >= settings.EXPORT_QUEUE_MAX:
+        )
+        who = client_digest(client)
+        if pending.filter(args_kwargs__kwargs__client=who).count() >= (
+            settings.EXPORT_QUEUED_PER_CLIENT
+        ):
+            return refused(request, throttling.Refusal("client-queue", CLIENT_QUEUE_RETRY_SECONDS))
+        if pending.count() >= settings.EXPORT_QUEUE_MAX:
             return refused(request, throttling.Refusal("queue", 60))
-        result = tasks.write_export.enqueue(query=request.GET.urlencode(), extension=extension)
+        result = tasks.write_export.enqueue(query=query, extension=extension, client=who)
         cache.set(key, str(result.id), settings.EXPORT_FILES_HOURS * 3600)
         return redirect("catalogue:export_job", result.id)
 
 
+def canonical_query(filterset: ExampleFilterSet) -> str:
+    """The list's parameters as the FilterSet reads them: its filters only (not `page`, not
+    parameters nobody reads), cleaned, each with its values sorted, in the filters' name
+    order. Two requests for the same list give the same string, so the same job."""
+    cleaned = filterset.form.cleaned_data
+    pairs = []
+    for name in sorted(filterset.filters):
+        value = cleaned.get(name)
+        if value is None or value == "" or value == []:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        pairs += [(name, v) for v in sorted({str(getattr(v, "slug", v)) for v in values})]
+    return urlencode(pairs)
+
+
+def client_digest(client: str) -> str:
+    """What the queue keeps of a client's address: enough to count its jobs, not the address."""
+    return salted_hmac("catalogue.export-client", client).hexdigest()[:20]
+
+
 class Releasing:
-    """The rows of a streamed file; closing the response, whether the download ended or
-    stopped half-way, gives the export's places back."""
+    """The rows of a streamed file; its places are renewed while rows are sent, and closing
+    the response, whether the download ended or stopped half-way, gives them back. A stream
+    whose process died renews nothing: its places expire within EXPORT_SLOT_SECONDS."""
 
     def __init__(self, chunks, places):
         self.chunks, self.places = chunks, places
 
     def __iter__(self):
-        return iter(self.chunks)
+        renew_every = min(slots.hold_for for slots in self.places) / 4
+        renewed = time.monotonic()
+        for chunk in self.chunks:
+            yield chunk
+            if time.monotonic() - renewed >= renew_every:
+                for slots in self.places:
+                    slots.renew()
+                renewed = time.monotonic()
 
     def close(self):
         release(self.places)
@@ -130,18 +172,22 @@ def held_places(client, *, large):
     """A place among the client's exports at once and, for a large list (one that takes
     seconds), one among the site's; or why not."""
     own = throttling.Slots(
-        f"export:{client}", size=settings.EXPORT_CONCURRENT_PER_CLIENT, hold_for=SLOT_SECONDS
+        f"export:{client}",
+        size=settings.EXPORT_CONCURRENT_PER_CLIENT,
+        hold_for=settings.EXPORT_SLOT_SECONDS,
     )
     if not own.acquire():
-        return throttling.Refusal("client-busy", 30)
+        return throttling.Refusal("client-busy", own.seconds_until_free())
     if not large:
         return (own,)
     site = throttling.Slots(
-        "export:site", size=settings.EXPORT_CONCURRENT_STREAMS, hold_for=SLOT_SECONDS
+        "export:site",
+        size=settings.EXPORT_CONCURRENT_STREAMS,
+        hold_for=settings.EXPORT_SLOT_SECONDS,
     )
     if not site.acquire():
         own.release()
-        return throttling.Refusal("busy", 30)
+        return throttling.Refusal("busy", site.seconds_until_free())
     return own, site
 
 
@@ -154,7 +200,7 @@ def refused(request, refusal: throttling.Refusal):
     response = render(
         request,
         "catalogue/export_throttled.html",
-        {"refusal": refusal},
+        {"refusal": refusal, "queued_per_client": settings.EXPORT_QUEUED_PER_CLIENT},
         status=503 if refusal.reason in ("busy", "queue") else 429,
     )
     response["Retry-After"] = str(refusal.retry_after)
@@ -187,7 +233,16 @@ def export_result(job_id):
 def export_job(request, job_id):
     """`/exemples/export/<id>/`: where a queued export stands; the file's link once written."""
     result = export_result(job_id)
+    if result.status == TaskResultStatus.RUNNING and tasks.fail_stale_jobs(ids=[result.id]):
+        result = export_result(job_id)  # its worker died: say so now
     context = {"result": result, "status": TaskResultStatus, "hours": settings.EXPORT_FILES_HOURS}
+    if result.status == TaskResultStatus.FAILED:
+        context["interrupted"] = tasks.interrupted(result)
+        extension, query = result.kwargs.get("extension"), result.kwargs.get("query")
+        if extension in ("xlsx", "ods"):
+            context["again_url"] = reverse("catalogue:example_export", args=[extension]) + (
+                f"?{query}" if query else ""
+            )
     if result.status == TaskResultStatus.SUCCESSFUL:
         context["expired"] = not storages["exports"].exists(result.return_value["path"])
         context["name"] = result.return_value["name"]

@@ -5,10 +5,15 @@ Confirming writes every row in one transaction: 20,000 rows take longer than a r
 may, so above IMPORT_BACKGROUND_ROWS the confirmation is queued (catalogue.tasks) and the
 curator follows `…/import/suivi/<id>/`. The worker runs the same `sheets.engine.run_import`
 as the request: one transaction, written only if every row passes again.
+
+A previewed file is confirmed once: whoever removes it from the temporary storage (the
+request for a short file, the worker for a long one) writes it; a second confirmation (a
+double click, the back button) finds it gone and is told so, or is sent to the first
+one's page.
 """
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+from django_tasks_db.models import DBTaskResult
 from import_export.results import RowResult
 from import_export.signals import post_import
 
@@ -38,7 +44,59 @@ def stored_file(model_admin, data: dict):
         read_mode=file_format.get_read_mode(),
         **model_admin.get_tmp_storage_class_kwargs(),
     )
-    return storage, storage.read(), file_format.get_extension()
+    content = storage.read()
+    if content is None:  # the cache storage's answer for a missing file
+        raise FileNotFoundError(data["import_file_name"])
+    return storage, content, file_format.get_extension()
+
+
+def take(storage) -> None:
+    """Remove the previewed file before writing it: of two confirmations, only the one
+    whose removal succeeds goes on (FileNotFoundError for the other)."""
+    storage.remove()
+
+
+def job_for(model_admin, data: dict):
+    """The queued confirmation of this previewed file, if there is one."""
+    return (
+        DBTaskResult.objects.filter(
+            task_path=tasks.confirm_import.module_path,
+            args_kwargs__kwargs__model=model_admin.opts.label_lower,
+            args_kwargs__kwargs__file__import_file_name=data["import_file_name"],
+        )
+        .order_by("enqueued_at")
+        .first()
+    )
+
+
+def job_url(model_admin, job_id) -> str:
+    info = model_admin.opts.app_label, model_admin.opts.model_name
+    return reverse("admin:{}_{}_import_job".format(*info), args=[job_id])
+
+
+def already_confirmed(model_admin, request, data: dict):
+    """A second confirmation of the same file: write nothing, say so, and show the first
+    one's page when it was queued."""
+    job = job_for(model_admin, data)
+    if job is not None:
+        messages.warning(
+            request,
+            _(
+                "Cet import a déjà été confirmé : voici le suivi de cette confirmation. "
+                "Rien ne sera enregistré deux fois."
+            ),
+        )
+        return redirect(job_url(model_admin, job.id))
+    messages.error(
+        request,
+        _(
+            "Cet import a déjà été confirmé (ou son fichier n'est plus disponible) : rien n'a "
+            "été enregistré de nouveau. Vérifiez la liste ; pour importer un autre fichier, "
+            "envoyez-le de nouveau."
+        ),
+    )
+    info = model_admin.opts.app_label, model_admin.opts.model_name
+    return redirect(reverse("admin:{}_{}_import".format(*info)))
 
 
 def row_count(content: bytes, extension: str) -> int:
@@ -50,22 +108,28 @@ def row_count(content: bytes, extension: str) -> int:
 
 
 def queue(model_admin, request, data: dict, rows: int):
-    """Queue the confirmation and send the curator to the page that follows it."""
+    """Queue the confirmation and send the curator to the page that follows it; once per
+    previewed file."""
+    if job_for(model_admin, data) is not None:
+        return already_confirmed(model_admin, request, data)
     job = tasks.confirm_import.enqueue(
         model=model_admin.opts.label_lower,
         user_id=request.user.pk,
         rows=rows,
         file={k: data[k] for k in ("import_file_name", "original_file_name", "format")},
     )
-    info = model_admin.opts.app_label, model_admin.opts.model_name
-    return redirect(reverse("admin:{}_{}_import_job".format(*info), args=[job.id]))
+    return redirect(job_url(model_admin, job.id))
 
 
 def confirm(*, model: str, user_id: int, file: dict) -> dict:
     """Write the file's rows as the curator `user_id`, all or nothing (`run_import`: rows,
     search index and history lines in one transaction); what happened, for the page."""
     model_admin = admin.site._registry[apps.get_model(model)]
-    storage, content, extension = stored_file(model_admin, file)
+    try:
+        storage, content, extension = stored_file(model_admin, file)
+        take(storage)
+    except FileNotFoundError:  # another job of the same file took it first
+        return {"written": False, "already_confirmed": True}
     outcome = run_import(
         data=content,
         extension=extension,
@@ -83,7 +147,6 @@ def confirm(*, model: str, user_id: int, file: dict) -> dict:
             ],
         }
     post_import.send(sender=None, model=model_admin.model)
-    storage.remove()
     totals = outcome.totals
     return {
         "written": True,
@@ -101,6 +164,8 @@ def import_job_view(model_admin, request, job_id):
         result = tasks.confirm_import.get_result(str(job_id))
     except (TaskResultDoesNotExist, TaskResultMismatch):
         raise Http404(_("Cet import n'existe pas.")) from None
+    if result.status == TaskResultStatus.RUNNING and tasks.fail_stale_jobs(ids=[result.id]):
+        result = tasks.confirm_import.get_result(str(job_id))  # its worker died: say so now
     kwargs = result.kwargs
     if kwargs["model"] != model_admin.opts.label_lower or (
         kwargs["user_id"] != request.user.pk and not request.user.is_superuser
@@ -114,6 +179,7 @@ def import_job_view(model_admin, request, job_id):
         "status": TaskResultStatus,
         "rows": kwargs["rows"],
         "outcome": result.return_value if result.status == TaskResultStatus.SUCCESSFUL else None,
+        "interrupted": result.status == TaskResultStatus.FAILED and tasks.interrupted(result),
         "import_url": reverse(
             f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_import"
         ),

@@ -216,12 +216,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login throttling (django-axes): 5 failures for one username from one address lock
-# that pair for 15 minutes; the lockout answers 429 with Retry-After, in French.
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# that pair for 15 minutes, and 20 failures from one address, whatever the usernames, lock
+# the address (each failure costs a password hash); the lockout answers 429 with
+# Retry-After, in French, before any password is hashed.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_FAILURE_LIMIT = "catalogue.throttling.login_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "impact_alliances.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "catalogue.throttling.login_lockout_response"
 AXES_CLIENT_IP_CALLABLE = "impact_alliances.security.client_ip"
 # Failures and lockouts are still logged (warnings); no banner at every start.
 AXES_VERBOSE = False
@@ -276,6 +280,16 @@ EXPORT_RATE_WINDOW = env.int("EXPORT_RATE_WINDOW", default=600)  # seconds
 EXPORT_CONCURRENT_PER_CLIENT = env.int("EXPORT_CONCURRENT_PER_CLIENT", default=2)
 EXPORT_CONCURRENT_STREAMS = env.int("EXPORT_CONCURRENT_STREAMS", default=2)  # of 5 workers
 EXPORT_QUEUE_MAX = env.int("EXPORT_QUEUE_MAX", default=20)
+# Exports one client may have waiting or running in the queue at once (429 beyond).
+EXPORT_QUEUED_PER_CLIENT = env.int("EXPORT_QUEUED_PER_CLIENT", default=3)
+# A place among the exports at once is held this long and renewed while the export runs:
+# a killed web worker's place comes back within it.
+EXPORT_SLOT_SECONDS = env.int("EXPORT_SLOT_SECONDS", default=60)
+# A running job renews its lease every JOB_HEARTBEAT_SECONDS; one without a beat for
+# JOB_LEASE_SECONDS has lost its worker and is failed (catalogue.tasks, fail_stale_jobs).
+# The lease outlasts a SQLite write lock held by a long import (a 20,000-row confirmation).
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=15)
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
 EXAMPLES_PER_PAGE = env.int("EXAMPLES_PER_PAGE", default=25)
 # The public address written in every export and link sent away: a default would put a
 # development address in production files.
