@@ -1,10 +1,11 @@
 """Whole public pages cached for visitors, keyed by the catalogue version.
 
-A page is the same for every visitor until the catalogue changes, and every write bumps the
-version (catalogue.versions), so a cached page is never stale; the timeout only bounds how
-long an unused page holds memory. Never for a logged-in user (a curator sees drafts
-through the admin, and the page may show their name), never for anything but a GET
-answered 200.
+A page is the same for every visitor until what the public sees changes, and every such write
+renews the public version in its own transaction (catalogue.versions, catalogue.changes),
+so a cached page is never stale; the timeout only bounds how long an unused page holds
+memory. A cached page keeps its headers (a sitemap's X-Robots-Tag, a feed's Last-Modified).
+Never for a logged-in user (a curator sees drafts through the admin, and the page may show
+their name), never for anything but a GET answered 200.
 """
 
 from functools import wraps
@@ -16,6 +17,9 @@ from django.utils.cache import patch_vary_headers
 
 from . import versions
 
+# Headers that belong to one response, not to the page.
+UNCACHED = {"set-cookie", "vary", "content-length", "date"}
+
 
 def public_page(view):
     @wraps(view)
@@ -26,15 +30,17 @@ def public_page(view):
         key = f"page:{versions.current()}:{request.get_full_path()}"
         stored = cache.get(key)
         if stored is not None:
-            content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200 and not response.streaming:
-                value = (response.content, response["Content-Type"])
-                cache.set(key, value, seconds)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                headers = [(n, v) for n, v in response.items() if n.lower() not in UNCACHED]
+                cache.set(key, (response.content, headers), seconds)
         patch_vary_headers(response, ["Cookie"])
         return response
 

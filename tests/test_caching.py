@@ -66,5 +66,29 @@ def test_the_configured_cache_keeps_a_page(settings, page_cache):
     """On the PostgreSQL run of `make test` the cache is a throwaway Redis (CACHE_URL)."""
     from django.core.cache import cache
 
-    cache.set("page:essai", (b"<p>page</p>", "text/html"), 60)
-    assert cache.get("page:essai") == (b"<p>page</p>", "text/html")
+    cache.set("page:essai", (b"<p>page</p>", [("Content-Type", "text/html")]), 60)
+    assert cache.get("page:essai") == (b"<p>page</p>", [("Content-Type", "text/html")])
+
+
+def test_a_cached_page_keeps_its_headers(client, page_cache):
+    ExampleFactory(title="Verger partagé")
+    fresh = client.get("/sitemap.xml")
+    cached = client.get("/sitemap.xml")
+    for name in ("X-Robots-Tag", "Content-Type"):
+        assert cached[name] == fresh[name], name
+    assert cached.content == fresh.content
+
+
+def test_a_page_that_sets_a_cookie_is_not_cached(client, page_cache, monkeypatch):
+    from catalogue import views
+
+    real = views.ExampleListView.get
+
+    def with_cookie(self, request, *args, **kwargs):
+        response = real(self, request, *args, **kwargs)
+        response.set_cookie("visiteur", "un")
+        return response
+
+    monkeypatch.setattr(views.ExampleListView, "get", with_cookie)
+    client.get("/exemples/")
+    assert client.get("/exemples/").context is not None  # rendered again
