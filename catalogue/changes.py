@@ -12,7 +12,9 @@ At the end of the block, in the same transaction, `Change.finish()`:
 1. recomputes the search documents of the named examples, in one bulk pass;
 2. if an example that was or is now published changed (or a reference list), renews the
    public version and writes one change-log row (catalogue.versions) with the examples,
-   actors and territories to read again. Drafts, proposals and archived examples leave the
+   actors and territories to read again, and those taken down (unpublished, archived or
+   deleted: copies made before, such as export files and the open-data archive, are
+   withdrawn). Drafts, proposals and archived examples leave the
    version — and so every cached page and facet index — untouched.
 
 Since the version commits with the data, a page that reads the new version reads the new
@@ -101,9 +103,14 @@ class Change:
             return
         compared = self.named - self.private - self.removed
         after = self._read_public(compared, into_before=False) if compared else set()
-        public = (self.public_before - self.private) | after
-        if public:
-            versions.renew(examples=public, actors=self.actors, territories=self.territories)
+        before = self.public_before - self.private
+        if before | after:
+            versions.renew(
+                examples=before | after,
+                actors=self.actors,
+                territories=self.territories,
+                withdrawn=before - after,
+            )
 
     def _read_public(self, ids, *, into_before: bool) -> set[int]:
         """Of these examples, the published ones; their actors and territories are noted

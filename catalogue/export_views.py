@@ -219,8 +219,17 @@ def job_usable(job_id) -> bool:
     except (TaskResultDoesNotExist, TaskResultMismatch):
         return False
     if result.status == TaskResultStatus.SUCCESSFUL:
-        return storages["exports"].exists(result.return_value["path"])
+        return storages["exports"].exists(result.return_value["path"]) and not withdrawn(result)
     return result.status in PENDING
+
+
+def withdrawn(result) -> bool:
+    """A file written before an example was taken down may show it: it is withdrawn (deleted
+    at once) and the visitor is offered to ask again."""
+    if not versions.withdrawn_since(result.return_value.get("version", 0)):
+        return False
+    storages["exports"].delete(result.return_value["path"])
+    return True
 
 
 def export_result(job_id):
@@ -238,17 +247,23 @@ def export_job(request, job_id):
     context = {"result": result, "status": TaskResultStatus, "hours": settings.EXPORT_FILES_HOURS}
     if result.status == TaskResultStatus.FAILED:
         context["interrupted"] = tasks.interrupted(result)
-        extension, query = result.kwargs.get("extension"), result.kwargs.get("query")
-        if extension in ("xlsx", "ods"):
-            context["again_url"] = reverse("catalogue:example_export", args=[extension]) + (
-                f"?{query}" if query else ""
-            )
+        context["again_url"] = again_url(result)
     if result.status == TaskResultStatus.SUCCESSFUL:
+        context["withdrawn"] = withdrawn(result)
         context["expired"] = not storages["exports"].exists(result.return_value["path"])
         context["name"] = result.return_value["name"]
+        context["again_url"] = again_url(result)
     response = render(request, "catalogue/export_job.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def again_url(result) -> str | None:
+    """The address that asks for the same file again."""
+    extension, query = result.kwargs.get("extension"), result.kwargs.get("query")
+    if extension not in ("xlsx", "ods"):
+        return None
+    return reverse("catalogue:example_export", args=[extension]) + (f"?{query}" if query else "")
 
 
 def export_file(request, job_id):
@@ -259,6 +274,8 @@ def export_file(request, job_id):
         result.return_value["path"]
     ):
         raise Http404(_("Ce fichier n'est pas ou plus disponible."))
+    if withdrawn(result):
+        return redirect("catalogue:export_job", job_id=result.id)
     path = result.return_value["path"]
     extension = path.rsplit(".", 1)[-1]
     return FileResponse(

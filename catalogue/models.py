@@ -424,13 +424,16 @@ class CatalogueVersion(models.Model):
 class CatalogueChange(models.Model):
     """One public change of the catalogue, as the facet indexes need it: which examples to read
     again, which actors and territories to count again, or `full` for a change of reference
-    lists (an index is then rebuilt). Written by catalogue.changes, kept for a while, pruned."""
+    lists (an index is then rebuilt); `withdrawn` when an example left the public (copies
+    made before it — export files, the open-data archive — are withdrawn). Written by
+    catalogue.changes, kept for a while, pruned."""
 
     number = models.PositiveBigIntegerField(_("numéro"), primary_key=True)
     stamp = models.CharField(_("empreinte"), max_length=32)
     examples = models.JSONField(_("exemples"), default=list)
     actors = models.JSONField(_("acteurs"), default=list)
     territories = models.JSONField(_("territoires"), default=list)
+    withdrawn = models.BooleanField(_("exemple retiré du public"), default=False)
     full = models.BooleanField(_("listes de référence"), default=False)
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 

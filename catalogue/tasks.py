@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from . import versions
 from .filtersets import ExampleFilterSet
 from .sheets import columns, writers
 from .sheets.examples import example_rows
@@ -65,6 +66,8 @@ def write_export(context: TaskContext, *, query: str, extension: str, client: st
     digest of the address that asked) only counts the client's jobs in the queue."""
     with heartbeat(context.task_result.id):
         remove_old_exports()
+        # Read before the rows: the file shows at least this version (catalogue.versions).
+        number = versions.state()[0]
         params = QueryDict(query)
         filterset = ExampleFilterSet(params)
         if not filterset.is_valid():  # checked when queued; the reference data may have changed
@@ -72,7 +75,7 @@ def write_export(context: TaskContext, *, query: str, extension: str, client: st
         content = spreadsheet(filterset, params, extension)
         name = f"{context.task_result.id}.{extension}"
         stored = storages["exports"].save(name, ContentFile(content))
-        return {"path": stored, "name": file_name(filterset, extension)}
+        return {"path": stored, "name": file_name(filterset, extension), "version": number}
 
 
 def remove_old_exports() -> None:

@@ -30,7 +30,7 @@ def current() -> str:
     return state()[1]
 
 
-def renew(*, examples=(), actors=(), territories=(), full=False) -> int:
+def renew(*, examples=(), actors=(), territories=(), withdrawn=(), full=False) -> int:
     """Advance the public version and log what changed; returns the new number. Called in the
     writer's transaction (catalogue.changes), at its end.
 
@@ -52,8 +52,24 @@ def renew(*, examples=(), actors=(), territories=(), full=False) -> int:
         examples=[] if full else sorted(examples),
         actors=[] if full else sorted(actors),
         territories=[] if full else sorted(territories),
+        withdrawn=bool(withdrawn),
         full=full,
     )
     if number % 1000 == 0:
         CatalogueChange.objects.filter(number__lte=number - KEPT_CHANGES).delete()
     return number
+
+
+def withdrawn_since(number: int) -> bool:
+    """Was an example taken down from the public after version `number` (unpublished,
+    archived, deleted)? Then a copy made at that version may show it: it is withdrawn. When
+    the log no longer reaches back that far, the answer is yes."""
+    from .models import CatalogueChange
+
+    current = state()[0]
+    if current == number:
+        return False
+    kept = CatalogueChange.objects.filter(number__gt=number, number__lte=current)
+    if kept.count() != current - number:
+        return True
+    return kept.filter(withdrawn=True).exists()

@@ -199,3 +199,30 @@ def test_export_queue_bounded(client, settings, six):
     assert "déjà en préparation" in refused.content.decode()
     run_worker()
     job_url(client.get("/exemples/export.ods?odd=4"))
+
+
+@pytest.mark.parametrize("takedown", ["brouillon", "archive", "supprimé"])
+def test_export_file_written_before_a_takedown_is_withdrawn(
+    client, six, curator, takedown, export_files
+):
+    from catalogue import services
+    from catalogue.models import Example
+
+    url = job_url(client.get("/exemples/export.xlsx?odd=4"))
+    run_worker()
+    assert client.get(url + "fichier").status_code == 200
+    # An edit that leaves every example public keeps the file.
+    kept = Example.objects.get(title="Alliance 1")
+    kept.title = "Alliance 1 bis"
+    services.save_example(example=kept, user=curator, is_new=False, expected_version=kept.version)
+    assert client.get(url + "fichier").status_code == 200
+    gone = Example.objects.filter(title="Alliance 0")
+    if takedown == "supprimé":
+        services.delete_examples(examples=gone, user=curator)
+    else:
+        services.set_status(examples=gone, user=curator, status=takedown)
+    response = client.get(url + "fichier")
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url).content.decode()
+    assert "Ce fichier a été retiré" in page and "Demander de nouveau ce fichier" in page
+    assert not [name for name in export_files.iterdir() if name.is_file()]  # deleted
