@@ -45,9 +45,10 @@ lint: install
 test-sqlite: install system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 
-# The PostgreSQL run is also the one with the shared Redis cache (CACHE_URL), as production.
+# The PostgreSQL run is also the one with the shared Redis cache (CACHE_URL) and a streaming
+# read replica (DATABASE_REPLICA_URL, tests/test_replica.py), as production.
 test-postgres: install system-deps
-	@scripts/with-redis.sh scripts/with-postgres.sh $(PY) -m pytest; status=$$?; \
+	@scripts/with-redis.sh scripts/with-postgres.sh scripts/with-replica.sh $(PY) -m pytest; status=$$?; \
 	if [ $$status -eq $(NO_POSTGRES) ]; then \
 	  if [ "$$CI" = "true" ]; then echo "ÉCHEC : PostgreSQL et Redis sont obligatoires en CI et n'ont pas pu être lancés."; exit 1; fi; \
 	  echo "ATTENTION : PostgreSQL ou Redis absent, seule la suite SQLite a été exécutée."; \

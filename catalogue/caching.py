@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from impact_alliances import routers
+
 from . import versions
 
 # Headers that belong to one response, not to the page.
@@ -27,7 +29,8 @@ def public_page(view):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = f"page:{versions.current()}:{request.get_full_path()}"
+        number, stamp = versions.state()
+        key = f"page:{stamp}:{request.get_full_path()}"
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
@@ -35,9 +38,11 @@ def public_page(view):
             for name, value in headers:
                 response[name] = value
         else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
+            # Cached under `number`: not rendered from a replica that has not replayed it.
+            with routers.primary_unless_replayed(number):
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 headers = [(n, v) for n, v in response.items() if n.lower() not in UNCACHED]
                 cache.set(key, (response.content, headers), seconds)

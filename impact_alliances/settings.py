@@ -136,6 +136,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# A PostgreSQL read replica (streaming replication of DATABASE_URL), optional: anonymous
+# public pages read it, everything else reads and writes the primary
+# (impact_alliances/routers.py, docs/scaling.md). In tests it is a mirror: it reads the test
+# database that the primary replicates to it.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+POSTGRESQL = "django.db.backends.postgresql"
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {POSTGRESQL}:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL (postgres://…) demande une base PostgreSQL principale "
+            "(DATABASE_URL) dont elle est la réplique."
+        )
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["impact_alliances.routers.ReplicaRouter"]
+    # Once the visitor is known (anonymous or not): only anonymous GETs read the replica.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "impact_alliances.routers.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before any password is checked.

@@ -45,6 +45,8 @@ trap cleanup EXIT INT TERM
 
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') temporaire sur 127.0.0.1:$port ($workdir)"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/impact_alliances"
+# Where its binaries are (scripts/with-replica.sh makes a replica of this cluster).
+export PG_BINDIR="$bindir"
 # How to restart this cluster (`make reliability` restarts it under load).
 export PG_RESTART_COMMAND="${as_owner[*]} $bindir/pg_ctl -D $workdir/data -m fast -w -t 60 restart"
 "${as_owner[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres impact_alliances

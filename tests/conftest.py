@@ -46,3 +46,13 @@ def site_pages(db):
     from pages.texts import install_default_pages
 
     install_default_pages()
+
+
+@pytest.fixture(autouse=True)
+def primary_only(request):
+    """With a replica configured (`make test-postgres`), tests read the primary: a replica
+    lags behind by design; tests/test_replica.py reads it."""
+    from django.conf import settings
+
+    if "replica" in settings.DATABASES:
+        request.getfixturevalue("settings").DATABASE_ROUTERS = []

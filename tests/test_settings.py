@@ -13,7 +13,8 @@ def manage_environment(**env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "SITE_URL"}
+        if not key.startswith("DJANGO_")
+        and key not in {"DATABASE_URL", "DATABASE_REPLICA_URL", "SITE_URL"}
     }
     environment.update(env)
     return environment
@@ -78,6 +79,18 @@ def test_bad_database_url_gives_one_clear_line():
     result = run_manage("check_database", DJANGO_DEBUG="true", DATABASE_URL="mysql//oops")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_replica_of_the_sqlite_default_gives_one_clear_line():
+    result = run_manage(
+        "check_database",
+        DJANGO_DEBUG="true",
+        DATABASE_REPLICA_URL="postgres://nobody@127.0.0.1:9/impact_alliances",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
