@@ -75,7 +75,7 @@ def test_feed_leaves_out_characters_xml_cannot_hold(client):
     Domain.objects.filter(slug="alimentation").update(name="Alimen\x1btation")
     ExampleFactory(
         title="Alliance\x0b verticale",
-        summary="Un résumé\x00 avec\x1f des restes",
+        summary="Un résumé\x01 avec\x1f des restes",
         domains=["alimentation"],
     )
     response = client.get("/exemples/flux.atom")
