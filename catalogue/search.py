@@ -12,9 +12,9 @@ objectives and actor types (C) > description (D) —
 Ranking is the same on both: each word scores by the best part it is found in.
 Every query word must match (`-mot` excludes a word, `a OR b` accepts either, `"a b"` is a
 phrase, `-"a b"` excludes it; a query of negations only lists every example but those).
-A word that matches no published example — or far fewer than a close spelling would — is corrected to
-the closest word of the vocabulary (`SearchWord`) within one or two edits, and the page
-says so.
+A word that matches no published example — or far fewer than a close spelling would — is
+corrected to the closest word of the vocabulary (`SearchWord`) within one or two edits, and
+the page says so.
 """
 
 import functools
