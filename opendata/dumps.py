@@ -379,3 +379,17 @@ def latest() -> dict | None:
 
 def dump_folder() -> Path:
     return Path(settings.OPEN_DATA_DIR)
+
+
+def withdraw_archive(example_ids) -> None:
+    """An example left the public: the archive that may hold it is removed at once (the
+    /donnees/ page and nginx stop serving it) and written again by the task worker
+    (`opendata.tasks.write_open_data`), from published data only."""
+    from .tasks import write_open_data
+
+    folder = dump_folder()
+    if not (folder / ARCHIVE_NAME).exists():
+        return
+    for name in (ARCHIVE_NAME, DESCRIPTOR_NAME):
+        (folder / name).unlink(missing_ok=True)
+    write_open_data.enqueue()
