@@ -129,10 +129,8 @@ def after_the_examples_table(monkeypatch, action):
     monkeypatch.setattr(dumps.Table, "values", values_then_act)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the in-memory SQLite test database locks tables instead of keeping WAL snapshots",
-)
+# The in-memory SQLite test database locks tables instead of keeping WAL snapshots.
+@pytest.mark.postgresql
 def test_dump_ignores_what_commits_while_it_runs(committed, monkeypatch, settings, tmp_path):
     def publish_and_unpublish_elsewhere():
         def write():
@@ -159,7 +157,7 @@ def test_dump_ignores_what_commits_while_it_runs(committed, monkeypatch, setting
     assert_every_reference_resolves(package, tables, examples)
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's read transaction")
+@pytest.mark.sqlite  # SQLite's read transaction
 def test_dump_reads_sqlite_in_one_read_transaction(committed, monkeypatch, settings, tmp_path):
     """In WAL mode, one read transaction is one snapshot: every table is read inside it."""
     seen = []
