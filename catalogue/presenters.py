@@ -4,8 +4,8 @@ A template node costs a few microseconds, and the rows of a page (20 example car
 their objectives and partners, 60 facet checkboxes, 120 territory options) rendered
 thousands of them: most of an uncached page's time (docs/benchmarks.md, « Coût fixe des
 gabarits »). The markup of those rows is built here with `format_html`, which escapes
-every value as the template did; the templates keep the page's structure. The output is
-the one the templates gave, character for character.
+every value as the template did; the templates keep the page's structure. The pages'
+HTML is unchanged but for a few blank lines.
 """
 
 from dataclasses import dataclass
