@@ -25,7 +25,7 @@ No signal receiver keeps derived data; the only signal the catalogue listens to 
 `connection_created`, to register SQLite's French collation (Django has no other hook).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -35,6 +35,9 @@ from . import search_index, versions
 from .choices import ExampleStatus
 
 _open: ContextVar["Change | None"] = ContextVar("catalogue_change", default=None)
+# Called once the write has committed, with the ids of the examples it took down from the
+# public: the apps that keep copies register here (opendata withdraws its archive).
+after_takedown: list[Callable[[set[int]], None]] = []
 
 
 class Change:
@@ -111,6 +114,9 @@ class Change:
                 territories=self.territories,
                 withdrawn=before - after,
             )
+        if withdrawn := before - after:
+            for callback in after_takedown:
+                transaction.on_commit(lambda callback=callback: callback(withdrawn))
 
     def _read_public(self, ids, *, into_before: bool) -> set[int]:
         """Of these examples, the published ones; their actors and territories are noted

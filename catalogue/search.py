@@ -10,13 +10,15 @@ objectives and actor types (C) > description (D) —
 - on SQLite in an FTS5 table (`catalogue_example_fts`, one column per weight), matched
   with MATCH.
 Ranking is the same on both: each word scores by the best part it is found in.
-Every query word must match (`-mot` excludes a word, `a OR b` accepts either). A word that
-matches no published example — or far fewer than a close spelling would — is corrected to
-the closest word of the vocabulary (`SearchWord`) within one or two edits, and the page
-says so.
+Every query word must match (`-mot` excludes a word, `a OR b` accepts either, `"a b"` is a
+phrase, `-"a b"` excludes it; a query of negations only lists every example but those).
+A word that matches no published example — or far fewer than a close spelling would — is
+corrected to the closest word of the vocabulary (`SearchWord`) within one or two edits, and
+the page says so.
 """
 
 import functools
+import operator
 import re
 import threading
 from dataclasses import dataclass, field
@@ -79,12 +81,35 @@ def terms(text: str) -> list[str]:
 
 
 @dataclass
-class Clause:
-    """One query word (or several joined by OR): an example must match one of `stems`."""
+class Term:
+    """A word, or a phrase whose words must follow each other; `negated`: it must be absent."""
 
     typed: list[str]
     stems: list[str]
     negated: bool = False
+
+    def tsquery(self, weight: str = "") -> str:
+        label = f":{weight}" if weight else ""
+        return " <-> ".join(f"'{s}'{label}" for s in self.stems)
+
+    def fts(self) -> str:
+        return '"' + " ".join(self.stems) + '"'
+
+
+@dataclass
+class Clause:
+    """Terms joined by OR: an example must contain one of the positive terms or lack one of
+    the negated ones."""
+
+    terms: list[Term]
+
+    @property
+    def positive(self) -> list[Term]:
+        return [t for t in self.terms if not t.negated]
+
+    @property
+    def negative(self) -> list[Term]:
+        return [t for t in self.terms if t.negated]
 
 
 @dataclass
@@ -95,55 +120,96 @@ class SearchPlan:
     corrections: list[tuple[str, str]] = field(default_factory=list)
 
     def __bool__(self):
-        return any(not clause.negated for clause in self.clauses)
+        # A query of negations only is a search too: every example but those.
+        return bool(self.clauses)
 
     @property
     def highlighted_stems(self) -> set[str]:
-        return {s for c in self.clauses if not c.negated for s in c.stems}
+        return {s for c in self.clauses for t in c.positive for s in t.stems}
 
     def postgres_query(self) -> str:
-        parts = []
-        for clause in self.clauses:
-            alternatives = " | ".join(f"'{s}'" for s in clause.stems)
-            parts.append(f"!({alternatives})" if clause.negated else f"({alternatives})")
-        return " & ".join(parts)
+        def term(t):
+            return f"!({t.tsquery()})" if t.negated else f"({t.tsquery()})"
 
-    def sqlite_query(self) -> str:
-        positive = [c for c in self.clauses if not c.negated]
-        negative = [c for c in self.clauses if c.negated]
+        return " & ".join("(" + " | ".join(term(t) for t in c.terms) + ")" for c in self.clauses)
 
-        def group(clause):
-            return "(" + " OR ".join(f'"{s}"' for s in clause.stems) + ")"
+    def sqlite_condition(self) -> Q:
+        """FTS5 has no unary NOT: positive clauses and plain `-mot`s make one MATCH
+        (`(a) AND (b) NOT (c OR d)`); a query of negations only, or `a OR -b`, combines
+        MATCH subqueries in SQL."""
+        positive = [c for c in self.clauses if not c.negative]
+        excluded = [c.terms[0] for c in self.clauses if len(c.terms) == 1 and c.terms[0].negated]
+        mixed = [c for c in self.clauses if c.negative and len(c.terms) > 1]
+        conditions = []
+        if positive:
+            query = " AND ".join(_fts_any(c.terms) for c in positive)
+            if excluded:
+                query = f"({query}) NOT {_fts_any(excluded)}"
+            conditions.append(Q(pk__in=_fts_match(query)))
+        elif excluded:
+            conditions.append(~Q(pk__in=_fts_match(_fts_any(excluded))))
+        for clause in mixed:
+            # a OR -b OR -c: contains a, or lacks b or c (lacks both b and c together).
+            either = []
+            if clause.positive:
+                either.append(Q(pk__in=_fts_match(_fts_any(clause.positive))))
+            together = " AND ".join(t.fts() for t in clause.negative)
+            either.append(~Q(pk__in=_fts_match(together)))
+            conditions.append(functools.reduce(operator.or_, either))
+        return functools.reduce(operator.and_, conditions, Q())
 
-        query = " AND ".join(group(c) for c in positive)
-        for clause in negative:
-            query += f" NOT {group(clause)}"
-        return query
+
+def _fts_any(terms: list[Term]) -> str:
+    return "(" + " OR ".join(t.fts() for t in terms) + ")"
+
+
+def _fts_match(query: str) -> RawSQL:
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query,))
+
+
+# A "phrase" (its closing quote optional), or any other run of non-spaces; "-" before either
+# negates it.
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
 def parse(text: str) -> SearchPlan:
-    """`text` as clauses: every word must match, `-mot` must not, `a OR b` either."""
+    """`text` as clauses: every word must match, `-mot` must not, `a OR b` either,
+    `"mot mot"` the words in this order, `-"mot mot"` not in this order."""
     plan = SearchPlan()
     pending_or = False
-    for token in (text or "").split():
-        if token == "OR":
-            pending_or = bool(plan.clauses) and not plan.clauses[-1].negated
+    last = None  # the last term added, for "ODD 4"
+    for match in _TOKEN.finditer(text or ""):
+        sign, quoted, bare = match.groups()
+        if bare == "OR":
+            pending_or = bool(plan.clauses)
             continue
-        negated = token.startswith("-") and len(token) > 1
-        found = words(token[1:] if negated else token)
+        if bare is None:
+            negated, found = bool(sign), words(quoted)
+        else:
+            negated = bare.startswith("-") and len(bare) > 1
+            found = words(bare[1:] if negated else bare)
         if not found:
             continue
-        # "ODD 4" is also one word of the document: odd4.
-        if found[0].isdigit() and plan.clauses and plan.clauses[-1].typed == ["odd"]:
-            plan.clauses[-1] = Clause(["odd", found[0]], [f"odd{found[0]}"])
-            found = found[1:]
-        for position, word in enumerate(found):
-            clause = Clause([word], [stem(word)], negated)
+        # "ODD 4" is also one word of the document: odd4 ("-ODD 4" excludes it).
+        odd = last is not None and last.typed == ["odd"] and len(last.stems) == 1
+        if bare is not None and not negated and not pending_or and odd and found[0].isdigit():
+            last.typed.append(found[0])
+            last.stems = [f"odd{found[0]}"]
+            last, found = None, found[1:]
+            if not found:
+                continue
+        if bare is not None and not negated:
+            # Words joined by a hyphen or an apostrophe are each required.
+            new = [Term([w], [stem(w)]) for w in found]
+        else:
+            # A quoted phrase, or one negated token of several words ("-tiers-lieu").
+            new = [Term(found, [stem(w) for w in found], negated)]
+        for position, term in enumerate(new):
             if pending_or and position == 0:
-                plan.clauses[-1].typed.append(word)
-                plan.clauses[-1].stems.append(clause.stems[0])
+                plan.clauses[-1].terms.append(term)
             else:
-                plan.clauses.append(clause)
+                plan.clauses.append(Clause([term]))
+        last = new[-1]
         pending_or = False
     return plan
 
@@ -152,26 +218,29 @@ def plan_search(text: str, published) -> SearchPlan:
     """Parse `text` and correct the words that `published` examples do not contain."""
     plan = parse(text)
     for clause in plan.clauses:
-        if clause.negated or len(clause.typed) != 1:
+        if len(clause.terms) != 1:
             continue
-        word = clause.typed[0]
+        term = clause.terms[0]
+        if term.negated or len(term.typed) != 1 or len(term.stems) != 1:
+            continue
+        word = term.typed[0]
         if len(word) < 4 or not word.isalpha():
             continue
-        found = _count(published, [clause.stems[0]], limit=RARE_MATCHES + 1)
+        found = _count(published, [term.stems[0]], limit=RARE_MATCHES + 1)
         if found > RARE_MATCHES:
             continue
         correction = _closest_word(word, published, at_least=found * CORRECTION_RATIO or 1)
         if correction is None:
             continue
-        stemmed = stem(correction)
+        corrected = Term([correction], [stem(correction)])
         # A word that some examples contain keeps them: it gains its correction.
-        clause.stems = [clause.stems[0], stemmed] if found else [stemmed]
+        clause.terms = [term, corrected] if found else [corrected]
         plan.corrections.append((word, correction))
     return plan
 
 
 def _count(published, stems, *, limit) -> int:
-    plan = SearchPlan([Clause(list(stems), list(stems))])
+    plan = SearchPlan([Clause([Term([s], [s]) for s in stems])])
     return published.filter(match_condition(plan)).order_by().values("pk")[:limit].count()
 
 
@@ -215,16 +284,13 @@ def vocabulary() -> list[str]:
 
 
 def match_condition(plan: SearchPlan) -> Q:
-    """The condition on examples that a plan applies (empty when it has no positive word)."""
+    """The condition on examples that a plan applies (empty when it has no word)."""
     if not plan:
         return Q()
     if uses_postgres():
         query = SearchQuery(plan.postgres_query(), search_type="raw", config="simple")
         return Q(search_vector=query)
-    matches = RawSQL(
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (plan.sqlite_query(),)
-    )
-    return Q(pk__in=matches)
+    return plan.sqlite_condition()
 
 
 def filter_examples(queryset, text: str):
@@ -235,39 +301,37 @@ def filter_examples(queryset, text: str):
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
     it is found in (title 1, summary 0.4, the rest 0.2, description 0.1); the same on both
-    databases."""
+    databases. Negated terms score nothing."""
     total = Value(0.0)
     for clause in plan.clauses:
-        if clause.negated:
+        positive = clause.positive
+        if not positive:
             continue
+        # A clause such as `a OR -b` may match without `a`: it then scores 0.
+        found_for_sure = len(positive) == len(clause.terms)
         scores = [
-            When(_match_in_part(clause, weight), then=Value(score))
+            When(_match_in_part(positive, weight), then=Value(score))
             for weight, score in WEIGHTS.items()
-            if weight != "D"
+            if weight != "D" or not found_for_sure
         ]
-        total += Case(*scores, default=Value(WEIGHTS["D"]), output_field=FloatField())
+        default = WEIGHTS["D"] if found_for_sure else 0.0
+        total += Case(*scores, default=Value(default), output_field=FloatField())
     return total
 
 
 def order_by_relevance(queryset, plan: SearchPlan):
-    """Best matches first, then newest."""
+    """Best matches first, then newest (newest only for a query of negations)."""
     if not plan:
         return queryset
     ranked = queryset.annotate(relevance=relevance(plan))
     return ranked.order_by("-relevance", "-start_year", "-pk")
 
 
-def _match_in_part(clause: Clause, weight: str) -> Q:
+def _match_in_part(terms: list[Term], weight: str) -> Q:
     if uses_postgres():
-        query = " | ".join(f"'{s}':{weight}" for s in clause.stems)
+        query = " | ".join(f"({t.tsquery(weight)})" for t in terms)
         return Q(search_vector=SearchQuery(query, search_type="raw", config="simple"))
-    column = weight.lower()
-    alternatives = " OR ".join(f'"{s}"' for s in clause.stems)
-    matches = RawSQL(
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-        (f"{column} : ({alternatives})",),
-    )
-    return Q(pk__in=matches)
+    return Q(pk__in=_fts_match(f"{weight.lower()} : {_fts_any(terms)}"))
 
 
 def highlight(text: str, query: str) -> str:

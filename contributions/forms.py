@@ -7,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.choices import ActorType, ObjectiveFamily, PartnerRole
 from catalogue.models import MAX_YEAR, MIN_YEAR, Domain, Objective
+from catalogue.validators import RefusesControlCharacters
 from territoires.models import Territory
+
+from .models import Proposal
 
 FINDER_RESULTS = 8
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(RefusesControlCharacters, forms.Form):
     title = forms.CharField(label=_("Titre de l'alliance"), max_length=255)
     summary = forms.CharField(
         label=_("Résumé (une ou deux phrases)"),
@@ -48,6 +51,9 @@ class ProposalForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Votre adresse électronique"),
+        # The column's length (EmailField: 254, RFC 5321's path limit), not the 320 a
+        # form accepts by default: a longer address would fail on saving.
+        max_length=Proposal._meta.get_field("email").max_length,
         help_text=_("Pour vous répondre ; jamais publiée ni exportée."),
     )
     consent = forms.BooleanField(
@@ -98,7 +104,7 @@ class ProposalForm(forms.Form):
         )
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(RefusesControlCharacters, forms.Form):
     name = forms.CharField(label=_("Nom du partenaire"), max_length=255)
     actor_type = forms.ChoiceField(
         label=_("Type d'acteur"), choices=[("", _("— choisir —")), *ActorType.choices]

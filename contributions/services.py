@@ -65,10 +65,13 @@ def find_or_create_actor(*, name: str, actor_type: str) -> Actor:
 
 
 def send_acknowledgement(*, example: Example, email: str) -> bool:
-    """Tell the proposer that the proposal arrived, with its reference. False when the mail
-    server refused or could not be reached: the proposal is kept all the same (the page
-    shows the reference and says so), and the failure is logged for the administrator."""
-    context = {"example": example, "site_url": settings.SITE_URL}
+    """Tell the proposer that the proposal arrived, with its reference. The message quotes
+    nothing the visitor typed but that reference: anyone can type any address into the
+    form, and a message from the site's domain must not carry a stranger's text (a title
+    such as '=HYPERLINK(…)' or 'visit …') to it. False when the mail server refused or could
+    not be reached: the proposal is kept all the same (the page shows the reference and
+    says so), and the failure is logged for the administrator."""
+    context = {"reference": example.reference, "site_url": settings.SITE_URL}
     try:
         send_mail(
             subject=_("Votre proposition %(reference)s a bien été reçue")

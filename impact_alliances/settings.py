@@ -240,6 +240,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Where a login lands when its `next` is missing or points off-site (Django's default,
+# /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 # Admin login throttling (django-axes): 5 failures for one username from one address lock
 # that pair for 15 minutes, and 20 failures from one address, whatever the usernames, lock
 # the address (each failure costs a password hash); the lockout answers 429 with
@@ -389,6 +392,9 @@ EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25"
 )
 vars().update(EMAIL_CONFIG)
+# The acknowledgement is sent during the proposal's request: a mail server that does not
+# answer costs the visitor (and a worker) this many seconds, not the worker's whole timeout.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Impact Alliances <ne-pas-repondre@localhost>"
 )

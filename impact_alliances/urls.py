@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from catalogue import views as catalogue_views
+from pages import views as page_views
 
 admin.site.site_header = "Impact Alliances — administration"
 admin.site.site_title = "Impact Alliances"
@@ -15,9 +15,10 @@ urlpatterns = [
     path("", include("opendata.urls")),
     path("reperes/", include("reperes.urls")),
     path("proposer/", include("contributions.urls")),
-    # The pages a public site owes: flat pages, their texts edited in the admin.
+    # The pages a public site owes: flat pages, their texts edited in the admin (served
+    # sanitised, with a site page template: pages/content.py).
     *(
-        path(route, flatpage_views.flatpage, {"url": f"/{route}"}, name=name)
+        path(route, page_views.flatpage, {"url": f"/{route}"}, name=name)
         for route, name in (
             ("a-propos/", "about"),
             ("mentions-legales/", "legal"),

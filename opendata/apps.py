@@ -7,3 +7,12 @@ class OpendataConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "opendata"
     verbose_name = "Données ouvertes"
+
+    def ready(self):
+        from catalogue import changes
+
+        from .dumps import withdraw_archive
+
+        # An example taken down must not stay in the archive until the nightly dump.
+        if withdraw_archive not in changes.after_takedown:
+            changes.after_takedown.append(withdraw_archive)

@@ -2,7 +2,10 @@
 as JSON (the API's fields), and a Frictionless `datapackage.json` describing them, zipped.
 
 The tables are described once, below; the CSV headers, the values written and the data
-package's schemas all come from these descriptions.
+package's schemas all come from these descriptions. Every table and the JSON are read from
+one snapshot of the database (`snapshot()`), of published data only: an example published or
+unpublished while the dump runs is in every file or in none, and every identifier a row
+names has its row in the dump.
 """
 
 import csv
@@ -11,15 +14,17 @@ import json
 import os
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
-from catalogue.choices import ExampleStatus
 from catalogue.models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+from catalogue.sheets.cells import neutralise_formula
 from territoires.models import Territory
 
 from .serializers import ExampleSerializer
@@ -28,6 +33,8 @@ ARCHIVE_NAME = "impact-alliances-donnees.zip"
 DESCRIPTOR_NAME = "datapackage.json"
 JSON_NAME = "exemples.json"
 BATCH = 1000
+# Public data, served by nginx as well as by Django (docs/deployment.md): readable by all.
+FILE_MODE = 0o644
 
 
 @dataclass
@@ -51,8 +58,8 @@ class Table:
         return self.rows().values_list(*(c.source for c in self.columns)).iterator(BATCH)
 
 
-def _published_link(model, **to):
-    return model.objects.filter(example__status=ExampleStatus.PUBLIE, **to).order_by("pk")
+def _published_link(model):
+    return model.objects.filter(example__in=Example.objects.published()).order_by("pk")
 
 
 def _territories():
@@ -208,13 +215,17 @@ TABLES = [
 
 
 def cell(value) -> str:
-    """A value as the data package's field type reads it: datetimes in UTC, ISO 8601."""
+    """A value as the data package's field type reads it: datetimes in UTC, ISO 8601; a text
+    that a spreadsheet would run as a formula (= + - @…) gets a leading apostrophe, as in the
+    exports."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise_formula(value)
     return str(value)
 
 
@@ -283,15 +294,44 @@ def descriptor(counts: dict[str, int], created: datetime) -> dict:
     }
 
 
+@contextmanager
+def snapshot():
+    """One read-only view of the database for the whole dump, whatever commits meanwhile.
+
+    PostgreSQL: a REPEATABLE READ READ ONLY transaction. SQLite (WAL): one DEFERRED read
+    transaction, whose snapshot is taken at its first read; not the IMMEDIATE of the
+    settings, which would hold the write lock, and every writer, for the whole dump.
+    Inside a transaction already (tests), its view is the one read.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    mode = getattr(connection, "transaction_mode", None)
+    connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():
+            connection.transaction_mode = mode
+            yield
+    finally:
+        connection.transaction_mode = mode
+
+
 def write_dump(folder: Path) -> dict[str, int]:
     """Write the archive (and its datapackage.json beside it) into `folder`, replacing the
     previous ones only once complete; the row count of each table."""
     folder.mkdir(parents=True, exist_ok=True)
-    created = timezone.now()
     counts = {}
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".zip.part")
     os.close(handle)
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+    with snapshot(), zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        created = timezone.now()
         for table in TABLES:
             with archive.open(f"{table.name}.csv", "w") as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -308,6 +348,9 @@ def write_dump(folder: Path) -> dict[str, int]:
         package = json.dumps(descriptor(counts, created), ensure_ascii=False, indent=2)
         archive.writestr(DESCRIPTOR_NAME, package)
     (folder / f"{DESCRIPTOR_NAME}.part").write_text(package, encoding="utf-8")
+    # mkstemp makes its file 0600: nginx's alias could not read it.
+    os.chmod(temporary, FILE_MODE)
+    os.chmod(folder / f"{DESCRIPTOR_NAME}.part", FILE_MODE)
     os.replace(temporary, folder / ARCHIVE_NAME)
     os.replace(folder / f"{DESCRIPTOR_NAME}.part", folder / DESCRIPTOR_NAME)
     return counts
@@ -318,7 +361,8 @@ def write_examples_json(raw):
     ids = list(Example.objects.published().order_by("pk").values_list("pk", flat=True))
     raw.write(b"[")
     for start in range(0, len(ids), BATCH):
-        examples = Example.objects.with_related().in_order(ids[start : start + BATCH])
+        batch = ids[start : start + BATCH]
+        examples = Example.objects.published().with_related().in_order(batch)
         for position, data in enumerate(ExampleSerializer(examples, many=True).data):
             separator = b"," if start or position else b""
             raw.write(separator + b"\n" + json.dumps(data, ensure_ascii=False).encode())
@@ -335,3 +379,17 @@ def latest() -> dict | None:
 
 def dump_folder() -> Path:
     return Path(settings.OPEN_DATA_DIR)
+
+
+def withdraw_archive(example_ids) -> None:
+    """An example left the public: the archive that may hold it is removed at once (the
+    /donnees/ page and nginx stop serving it) and written again by the task worker
+    (`opendata.tasks.write_open_data`), from published data only."""
+    from .tasks import write_open_data
+
+    folder = dump_folder()
+    if not (folder / ARCHIVE_NAME).exists():
+        return
+    for name in (ARCHIVE_NAME, DESCRIPTOR_NAME):
+        (folder / name).unlink(missing_ok=True)
+    write_open_data.enqueue()

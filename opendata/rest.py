@@ -12,7 +12,8 @@ from impact_alliances.security import client_ip
 class Pagination(PageNumberPagination):
     """`?page=N`; `count` is the total, `next`/`previous` the neighbouring pages' links."""
 
-    invalid_page_message = _("Page invalide : « %(page_number)s » (%(message)s).")
+    # DRF fills it in with str.format(page_number=…, message=…).
+    invalid_page_message = _("Page invalide : « {page_number} » ({message}).")
 
     def get_page_size(self, request):
         """The view's `page_size`, else the example list page's (read at each request)."""

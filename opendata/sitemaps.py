@@ -1,6 +1,12 @@
 """sitemap.xml (an index) and its sections: published examples, public actors, territories
-that hold examples (and those above them), their Fiches Repères, and the fixed pages."""
+that hold examples (and those above them), their Fiches Repères, and the fixed pages.
 
+Their addresses start with SITE_URL, never with what a request says: the sitemap is cached
+for everyone, and one client's `X-Forwarded-Proto: https` must not switch it."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -10,7 +16,19 @@ from reperes.views import FICHE_LEVELS, fiche_url
 from territoires.models import Territory
 
 
-class ExampleSitemap(Sitemap):
+class PublicSitemap(Sitemap):
+    """A section whose scheme and host are SITE_URL's."""
+
+    @property
+    def protocol(self):
+        # Read by the index for each section too, instead of the request's scheme.
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class ExampleSitemap(PublicSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -20,7 +38,7 @@ class ExampleSitemap(Sitemap):
         return example.updated_at
 
 
-class ActorSitemap(Sitemap):
+class ActorSitemap(PublicSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -30,7 +48,7 @@ class ActorSitemap(Sitemap):
         return actor.updated_at
 
 
-class TerritorySitemap(Sitemap):
+class TerritorySitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -38,7 +56,7 @@ class TerritorySitemap(Sitemap):
         return Territory.objects.on_paths_of(located.distinct()).only("slug")
 
 
-class FicheSitemap(Sitemap):
+class FicheSitemap(PublicSitemap):
     """The Fiches Repères: France, each actor type and domain, and the régions,
     départements and EPCI that hold published examples."""
 
@@ -64,7 +82,7 @@ class FicheSitemap(Sitemap):
         return item
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self):

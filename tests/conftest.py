@@ -5,6 +5,18 @@ from django.core.management import call_command
 from territoires.models import Territory
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked for one database is deselected on the other's run (`make test` runs
+    both): it is not skipped, it belongs to the other run."""
+    from django.db import connection
+
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database holds the real reference data, loaded once per session."""

@@ -71,3 +71,30 @@ def test_a_stored_control_character_does_not_break_the_spreadsheets(client):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert "Verger partagé" in [cell.value for cell in sheet[2]]
     assert client.get("/exemples/export.ods").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/exemples/%00/",
+        "/api/v1/acteurs/%00/",
+        "/api/v1/domaines/%00/",
+        "/api/v1/territoires/%00/",
+        "/api/v1/exemples/verger%00partage/",
+        "/exemples/%00/",
+        "/acteurs/%00/",
+    ],
+)
+def test_a_control_character_in_the_path_is_refused_in_french(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "L&#x27;adresse contient un caractère de contrôle" in response.content.decode()
+
+
+def test_the_api_names_the_invalid_page(client):
+    ExampleFactory()
+    response = client.get("/api/v1/exemples/?page=999")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "Page invalide : « 999 » (Cette page ne contient aucun résultat)."
+    }

@@ -287,8 +287,8 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin_and_ex
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
-def sitemap_locations(client, path):
-    tree = ElementTree.fromstring(client.get(path).content)
+def sitemap_locations(client, path, **headers):
+    tree = ElementTree.fromstring(client.get(path, **headers).content)
     return [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
 
 
@@ -313,6 +313,19 @@ def test_sitemap_lists_public_pages_only(client, catalogue):
     } <= locations  # fmt: skip
     assert "http://testserver/reperes/region-93/" not in locations  # only a draft there
     assert not any(loc.startswith("http://testserver/reperes/commune-") for loc in locations)
+
+
+def test_sitemap_addresses_come_from_site_url_not_the_request(client, catalogue, settings):
+    # Behind the proxy, one client's X-Forwarded-Proto must not switch the cached sitemap.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    sections = sitemap_locations(client, "/sitemap.xml", HTTP_X_FORWARDED_PROTO="https")
+    assert "http://testserver/sitemap-exemples.xml" in sections
+    assert all(section.startswith("http://testserver/") for section in sections)
+    settings.SITE_URL = "https://alliances.example.org"
+    for section in ("/sitemap-exemples.xml", "/sitemap-pages.xml"):
+        locations = sitemap_locations(client, section, HTTP_X_FORWARDED_PROTO="http")
+        assert locations
+        assert all(loc.startswith("https://alliances.example.org/") for loc in locations)
 
 
 def test_example_page_has_share_tags_and_schema_org_json_ld(client, catalogue):

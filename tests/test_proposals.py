@@ -188,3 +188,28 @@ def test_a_mail_server_down_keeps_the_proposal_and_says_so(client, settings):
     assert example.reference in page
     assert "n'a pas pu vous être envoyé" in page
     assert Proposal.objects.get(example=example).email == PROPOSER
+
+
+# 64 + 1 + 243 + 3 = 311 characters: a valid address the column (254) cannot hold.
+LONG_EMAIL = "x" * 64 + "@" + ".".join(["a" * 60] * 4) + ".fr"
+
+
+def test_a_too_long_email_is_refused_in_french_and_keeps_the_rate_limit_slot(client):
+    assert len(LONG_EMAIL) == 311
+    response = client.post("/proposer/", proposal(email=LONG_EMAIL))
+    assert response.status_code == 400
+    assert "au plus 254 caractères" in response.content.decode()
+    assert not Example.objects.exists() and not Proposal.objects.exists()
+    # The refused form did not use up the address's one proposal per window.
+    assert client.post("/proposer/", proposal()).status_code == 302
+    assert Proposal.objects.get().email == PROPOSER
+
+
+def test_the_acknowledgement_quotes_nothing_the_visitor_typed_but_the_reference(client):
+    title = '=HYPERLINK("http://piege.example";"visit piege.example")'
+    client.post("/proposer/", proposal(title=title, summary="Gagnez un prix sur piege.example"))
+    example = Example.objects.get()
+    [message] = mail.outbox
+    assert example.reference in message.subject and example.reference in message.body
+    for typed in ("piege.example", "HYPERLINK", "Repair", "Habitat du Nord"):
+        assert typed not in message.subject and typed not in message.body

@@ -24,6 +24,7 @@ from odf.table import Table, TableCell
 
 from catalogue.models import Actor, Domain, Example
 from catalogue.territory_views import TerritoryDetailView
+from catalogue.validators import CONTROL_CHARACTERS
 
 from .factories import ActorFactory, ExampleFactory
 
@@ -320,13 +321,23 @@ def csv_upload(name, headers, rows):
 
 
 def test_import_preview_of_hostile_examples_and_actors(client, curator):
-    rows = [[p, p, p, "commune-59350", "2020"] for p in PAYLOADS]
+    # A bidirectional override is refused like every control character (catalogue.validators).
+    printable = [p for p in PAYLOADS if not CONTROL_CHARACTERS.search(p)]
+    rows = [[p, p, p, "commune-59350", "2020"] for p in printable]
     data = csv_upload(
         "hostile.csv", ["Titre", "Résumé", "Description", "Territoire", "Année de début"], rows
     )
     response = client.post("/admin/catalogue/example/import/", data)
     assert response.context["confirm_form"], "the preview should be valid"
-    check_html(response.content.decode(), shown=[p.strip() for p in PAYLOADS if "\t" not in p])
+    check_html(response.content.decode(), shown=[p.strip() for p in printable if "\t" not in p])
+    rows = [[p, "", "", "commune-59350", "2020"] for p in PAYLOADS if p not in printable]
+    data = csv_upload(
+        "hostile.csv", ["Titre", "Résumé", "Description", "Territoire", "Année de début"], rows
+    )
+    assert (
+        "caractère de contrôle"
+        in client.post("/admin/catalogue/example/import/", data).content.decode()
+    )
 
     rows = [[p, "Association", "Lille"] for p in PAYLOADS]
     data = csv_upload("acteurs.csv", ["Nom", "Type d'acteur", "Territoire"], rows)
@@ -336,9 +347,10 @@ def test_import_preview_of_hostile_examples_and_actors(client, curator):
 
 
 def test_import_problems_table_shows_hostile_values_as_text(client, curator):
+    printable = [p for p in PAYLOADS if not CONTROL_CHARACTERS.search(p)]
     rows = [
         [p[:200], p, HOSTILE_WEBSITES[i % len(HOSTILE_WEBSITES)], "2020"]
-        for i, p in enumerate(PAYLOADS)
+        for i, p in enumerate(printable)
     ]
     data = csv_upload("hostile.csv", ["Titre", "Territoire", "Site web", "Année de début"], rows)
     response = client.post("/admin/catalogue/example/import/", data)

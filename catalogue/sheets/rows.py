@@ -7,19 +7,16 @@ cell-length caps while rows are read; XML parsed with defusedxml (no DTD, no ent
 expansion). Each refusal is a SpreadsheetError whose French message names the limit.
 """
 
-import re
-
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from ..validators import CONTROL_CHARACTERS
 
 # An unpacked XLSX or ODS is a few times larger than the file; far more is a ZIP bomb.
 MAX_UNPACKED_RATIO = 100
 MAX_UNPACKED_FLOOR = 50 * 1024 * 1024
 CSV_DELIMITERS = (";", ",", "\t")
-# C0 controls other than tab, line feed and carriage return: no spreadsheet cell holds them
-# on purpose, the database (NUL) and XLSX writers (all of them) refuse them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class SpreadsheetError(ValueError):
