@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from catalogue import facets, services, versions
@@ -27,13 +27,17 @@ from impact_alliances import routers
 
 from .factories import CuratorFactory, ExampleFactory
 
-if "replica" not in settings.DATABASES:
+if "replica" not in settings.DATABASES and connection.vendor == "postgresql":
     reason = "pas de réplique PostgreSQL (DATABASE_REPLICA_URL) : voir `make test-postgres`"
-    if os.environ.get("CI", "").lower() == "true" and "DATABASE_URL" in os.environ:
+    if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"Réplique obligatoire en CI sur PostgreSQL : {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+# On SQLite, deselected (tests/conftest.py).
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+]
 
 # The territories these tests show: Lille and everything above it.
 TERRITORY_SLUGS = {"pays-fr", "region-32", "departement-59", "epci-200093201", "commune-59350"}
