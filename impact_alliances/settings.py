@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reperes",
     "pages",
     "contributions",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,7 @@ ANYTHING = "*"
 ALLOWED_IMPORTS = {
     "french": set(),
     "territoires": {"french"},
-    "catalogue": {"french", "territoires", "core", "benchmarks", "impact_alliances"},
+    "catalogue": {"french", "territoires", "core", "impact_alliances"},
     "reperes": {"french", "territoires", "core", "catalogue"},
     # The sitemaps list the Fiches Repères.
     "opendata": {"french", "territoires", "core", "catalogue", "reperes", "impact_alliances"},
