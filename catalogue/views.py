@@ -2,10 +2,9 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
-from django.http import Http404, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.generic import DetailView, TemplateView
 
@@ -17,25 +16,6 @@ from .choices import ObjectiveFamily
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
-
-
-def healthz(request):
-    """200 when the application and its database answer, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy"
-        return JsonResponse({"status": "erreur", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
-
-
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)
 
 
 class HomeView(TemplateView):

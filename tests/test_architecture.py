@@ -20,11 +20,12 @@ ANYTHING = "*"
 ALLOWED_IMPORTS = {
     "french": set(),
     "territoires": {"french"},
-    "catalogue": {"french", "territoires", "core", "impact_alliances"},
+    "core": {"french"},
+    "catalogue": {"french", "territoires", "core"},
     "reperes": {"french", "territoires", "core", "catalogue"},
     # The sitemaps list the Fiches Repères.
-    "opendata": {"french", "territoires", "core", "catalogue", "reperes", "impact_alliances"},
-    "contributions": {"french", "territoires", "core", "catalogue", "impact_alliances"},
+    "opendata": {"french", "territoires", "core", "catalogue", "reperes"},
+    "contributions": {"french", "territoires", "core", "catalogue"},
     # PagesConfig.ready guards the flat pages' text with catalogue.validators.
     "pages": {"french", "core", "catalogue"},
     "benchmarks": ANYTHING,
