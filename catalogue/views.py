@@ -2,13 +2,11 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
-from django.utils.text import slugify
 from django.views.generic import DetailView, TemplateView
 
-from french.text import fold, sort_key
+from french.text import sort_key
 from territoires.models import TerritoryLevel
 
 from . import facets, nearby
@@ -196,9 +194,7 @@ class ActorListView(TemplateView):
         text = data.get("q", "").strip()
         if not text:
             return [pk for pk, _kind in ordered]
-        named = Actor.objects.public().filter(
-            Q(name__icontains=text) | Q(slug__contains=slugify(fold(text)))
-        )
+        named = Actor.objects.public().matching(text)
         found = set(named.values_list("pk", flat=True))
         return [pk for pk, _kind in ordered if pk in found]
 
