@@ -45,21 +45,17 @@ class ReferenceSearchMixin:
 
 
 class ActorSearchMixin:
-    """Actors (up to 100,000): every word typed in the name, or in the slug that was folded
-    from it (accents and case ignored, index-friendly), or a SIREN or RNA number."""
+    """Actors (up to 100,000): every word typed in the name, accents and case ignored, or a
+    SIREN or RNA number (`ActorQuerySet.matching`, as the public list)."""
 
     def get_search_results(self, request, queryset, search_term):
         words = search_term.split()
         if not words:
             return queryset, False
-        for word in words:
-            condition = Q(name__icontains=word) | Q(siren=word) | Q(rna__iexact=word)
-            if folded := slugify(fold(word)):
-                condition |= Q(slug__contains=folded)
-            queryset = queryset.filter(condition)
-        spaced = " ".join(words)
-        whole, beginning = Q(name__iexact=spaced), Q(name__istartswith=spaced)
-        if folded := slugify(fold(spaced)):
+        queryset = queryset.matching(search_term, identifiers=True)
+        spaced = fold(" ".join(words))
+        whole, beginning = Q(folded_name=spaced), Q(folded_name__startswith=spaced)
+        if folded := slugify(spaced):
             whole |= Q(slug=folded)
             beginning |= Q(slug__startswith=folded)
         return queryset.order_by(best_first(whole, beginning), french_order("name"), "pk"), False

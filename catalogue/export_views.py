@@ -26,9 +26,10 @@ from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django_tasks_db.models import DBTaskResult
 
-from impact_alliances.security import client_ip
+from core import throttling
+from core.security import client_ip
 
-from . import tasks, throttling, versions
+from . import tasks, versions
 from .filtersets import ExampleFilterSet
 from .querystrings import query_with, redirect_without_empty
 from .sheets import columns, writers

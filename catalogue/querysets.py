@@ -1,5 +1,6 @@
 """Reads of the catalogue: the one place that says which relations a page loads."""
 
+import re
 from functools import reduce
 from operator import or_
 
@@ -15,6 +16,8 @@ from django.db.models import (
     Subquery,
     Value,
 )
+
+from french.text import fold
 
 from .choices import ExampleStatus
 
@@ -122,9 +125,29 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
 
+def name_words(text: str) -> list[str]:
+    """The words of a name search as `folded_name` holds them: folded (accents and case
+    ignored), split on anything but letters and digits (« Saint-Étienne », « saint etienne »);
+    a search made of punctuation alone is one word."""
+    folded = fold(text)
+    return re.findall(r"\w+", folded) or ([folded] if folded else [])
+
+
 class ActorQuerySet(InOrderMixin, models.QuerySet):
     def with_related(self):
         return self.select_related("territory")
+
+    def matching(self, text: str, *, identifiers: bool = False):
+        """Actors whose name holds every word of `text`, in any order, accents and case
+        ignored (on `folded_name`); with `identifiers`, a word may also be the actor's SIREN
+        or RNA number (the admin's search). The public list and the admin share it."""
+        queryset = self
+        for word in name_words(text):
+            condition = Q(folded_name__contains=word)
+            if identifiers:
+                condition |= Q(siren=word) | Q(rna__iexact=word)
+            queryset = queryset.filter(condition)
+        return queryset
 
     def public(self):
         """Actors of at least one published example: the only ones the public may see (an

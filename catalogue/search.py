@@ -293,11 +293,6 @@ def match_condition(plan: SearchPlan) -> Q:
     return plan.sqlite_condition()
 
 
-def filter_examples(queryset, text: str):
-    """Examples of `queryset` that match `text` as typed (no correction)."""
-    return queryset.filter(match_condition(parse(text)))
-
-
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
     it is found in (title 1, summary 0.4, the rest 0.2, description 0.1); the same on both

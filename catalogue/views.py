@@ -2,14 +2,11 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Q
-from django.http import Http404, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
-from django.utils.text import slugify
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from french.text import fold, sort_key
+from french.text import sort_key
 from territoires.models import TerritoryLevel
 
 from . import facets, nearby
@@ -17,25 +14,6 @@ from .choices import ObjectiveFamily
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
-
-
-def healthz(request):
-    """200 when the application and its database answer, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy"
-        return JsonResponse({"status": "erreur", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
-
-
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)
 
 
 class HomeView(TemplateView):
@@ -216,9 +194,7 @@ class ActorListView(TemplateView):
         text = data.get("q", "").strip()
         if not text:
             return [pk for pk, _kind in ordered]
-        named = Actor.objects.public().filter(
-            Q(name__icontains=text) | Q(slug__contains=slugify(fold(text)))
-        )
+        named = Actor.objects.public().matching(text)
         found = set(named.values_list("pk", flat=True))
         return [pk for pk, _kind in ordered if pk in found]
 

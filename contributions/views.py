@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from catalogue.throttling import count_in_window
-from impact_alliances.security import client_ip
+from core.security import client_ip
+from core.throttling import count_in_window
 
 from . import services
 from .forms import PartnerFormSet, ProposalForm

@@ -59,12 +59,14 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "territoires",
     "catalogue",
     "opendata",
     "reperes",
     "pages",
     "contributions",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -249,12 +251,12 @@ LOGIN_REDIRECT_URL = "admin:index"
 # Retry-After, in French, before any password is hashed.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
-AXES_FAILURE_LIMIT = "catalogue.throttling.login_failure_limit"
+AXES_FAILURE_LIMIT = "core.throttling.login_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "catalogue.throttling.login_lockout_response"
-AXES_CLIENT_IP_CALLABLE = "impact_alliances.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.throttling.login_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Failures and lockouts are still logged (warnings); no banner at every start.
 AXES_VERBOSE = False
 # Behind a reverse proxy every request comes from the proxy: name the header in which it

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from catalogue import views as catalogue_views
 from pages import views as page_views
 
 admin.site.site_header = "Impact Alliances — administration"
@@ -10,7 +9,7 @@ admin.site.index_title = "Catalogue et données de référence"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", catalogue_views.healthz, name="healthz"),
+    path("", include("core.urls")),
     path("territoires/", include("catalogue.territory_urls")),
     path("", include("opendata.urls")),
     path("reperes/", include("reperes.urls")),
@@ -29,5 +28,5 @@ urlpatterns = [
     path("", include("catalogue.urls")),
 ]
 
-handler404 = "catalogue.views.page_not_found"
-handler500 = "catalogue.views.server_error"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle
 
-from impact_alliances.security import client_ip
+from core.security import client_ip
 
 
 class Pagination(PageNumberPagination):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue.choices import ObjectiveFamily
-from catalogue.models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+from catalogue.models import Actor, Domain, Example, Objective, Partnership
 from territoires.models import Territory
 
 
@@ -82,14 +82,6 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objective
         fields = ["famille", "numero", "nom", "nom_court", "couleur"]
-
-
-class PartnershipTypeSerializer(serializers.ModelSerializer):
-    nom = serializers.CharField(source="name")
-
-    class Meta:
-        model = PartnershipType
-        fields = ["slug", "nom", "description"]
 
 
 class ActorSerializer(serializers.ModelSerializer):

@@ -75,7 +75,7 @@ import json
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 
-from catalogue import search
+from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Actor, Example, Partnership
 
 examples = Example.objects.order_by("reference")
@@ -98,7 +98,7 @@ print(json.dumps({
         )
     ),
     "users": list(User.objects.values_list("username", "is_staff")),
-    "search": list(search.filter_examples(examples, "écoles").values_list("title", flat=True)),
+    "search": sorted(ExampleFilterSet({"q": "écoles"}).qs.values_list("title", flat=True)),
 }, default=str))
 """
 

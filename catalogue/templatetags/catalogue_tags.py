@@ -1,7 +1,6 @@
 from django import template
 
 from catalogue import presenters, search
-from catalogue.querystrings import query_with
 
 register = template.Library()
 
@@ -10,12 +9,6 @@ register = template.Library()
 def highlight(text, query):
     """Wrap the words of `text` that match the search `query` in <mark>."""
     return search.highlight(text, query)
-
-
-@register.simple_tag
-def replace_query(params, **changes):
-    """The current query string with some parameters replaced (None removes them)."""
-    return query_with(params, **changes)
 
 
 @register.filter

@@ -33,8 +33,8 @@ from django.http import QueryDict
 from django.test import Client
 
 from benchmarks import load, reliability, servers, timing
+from benchmarks.management.commands import bench_import
 from catalogue.filtersets import ExampleFilterSet
-from catalogue.management.commands import bench_import
 from catalogue.models import Example, Partnership
 from catalogue.sheets.formats import FORMAT_BY_EXTENSION
 

@@ -123,7 +123,7 @@ def login_failure_limit(request, credentials) -> int:
 def login_lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the account's lockout page, or the address's when the address
     as a whole is over its limit."""
-    from impact_alliances.security import lockout_response
+    from .security import lockout_response
 
     _by_address, by_account = login_failures(request, credentials)
     if by_account >= settings.LOGIN_FAILURE_LIMIT:
