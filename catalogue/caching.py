@@ -15,9 +15,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from impact_alliances import routers
-
-from . import versions
+from . import routers, versions
 
 # Headers that belong to one response, not to the page.
 UNCACHED = {"set-cookie", "vary", "content-length", "date"}

@@ -26,9 +26,7 @@ from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from pyroaring import BitMap
 
-from impact_alliances import routers
-
-from . import search, versions
+from . import routers, search, versions
 from .choices import ExampleStatus
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count

@@ -140,7 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # A PostgreSQL read replica (streaming replication of DATABASE_URL), optional: anonymous
 # public pages read it, everything else reads and writes the primary
-# (impact_alliances/routers.py, docs/scaling.md). In tests it is a mirror: it reads the test
+# (catalogue/routers.py, docs/scaling.md). In tests it is a mirror: it reads the test
 # database that the primary replicates to it.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 POSTGRESQL = "django.db.backends.postgresql"
@@ -157,11 +157,11 @@ if DATABASE_REPLICA_URL:
         CONN_HEALTH_CHECKS=True,
         TEST={"MIRROR": "default"},
     )
-    DATABASE_ROUTERS = ["impact_alliances.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["catalogue.routers.ReplicaRouter"]
     # Once the visitor is known (anonymous or not): only anonymous GETs read the replica.
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-        "impact_alliances.routers.ReplicaReadsMiddleware",
+        "catalogue.routers.ReplicaReadsMiddleware",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

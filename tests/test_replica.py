@@ -21,9 +21,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from catalogue import facets, services, versions
+from catalogue import facets, routers, services, versions
 from catalogue.choices import ExampleStatus
-from impact_alliances import routers
 
 from .factories import CuratorFactory, ExampleFactory
 
