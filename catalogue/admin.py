@@ -43,7 +43,7 @@ class WritePathMixin:
     def _written(self, request, view, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        with changes.writing(request.user):
+        with changes.writing():
             return view(request, *args, **kwargs)
 
 
@@ -52,7 +52,7 @@ class ReferenceAdmin(WritePathMixin, ReferenceSearchMixin, admin.ModelAdmin):
     indexes; a rename or a deletion reindexes the examples that carry the value."""
 
     def save_model(self, request, obj, form, change):
-        with changes.writing(request.user) as write:
+        with changes.writing() as write:
             examples = list(obj.examples.values_list("pk", flat=True)) if change else []
             super().save_model(request, obj, form, change)
             write.rebuild(reindex=examples)
@@ -61,7 +61,7 @@ class ReferenceAdmin(WritePathMixin, ReferenceSearchMixin, admin.ModelAdmin):
         self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        with changes.writing(request.user) as write:
+        with changes.writing() as write:
             through = queryset.model.examples.through
             column = through._meta.get_field(queryset.model._meta.model_name).attname
             examples = list(
@@ -250,7 +250,7 @@ class ActorAdmin(WritePathMixin, ActorSearchMixin, CuratorImportExportAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        with changes.writing(request.user) as write:
+        with changes.writing() as write:
             if change and form.has_changed():
                 # Its name and type are in its examples' documents and facets; its page shows
                 # the rest.
@@ -373,7 +373,7 @@ class ExampleAdmin(WritePathMixin, CuratorImportExportAdmin):
 
     def save_related(self, request, form, formsets, change):
         # save_model advanced the version once for the whole form, its lists and partners.
-        with changes.writing(request.user) as write:
+        with changes.writing() as write:
             if any(formset.has_changed() for formset in formsets):
                 write.examples([form.instance.pk])
             super().save_related(request, form, formsets, change)
@@ -445,7 +445,7 @@ class PartnershipAdmin(WritePathMixin, admin.ModelAdmin):
     autocomplete_fields = ["example", "actor"]
 
     def save_model(self, request, obj, form, change):
-        with changes.writing(request.user) as write:
+        with changes.writing() as write:
             examples = {obj.example_id}
             if change:
                 examples |= set(
@@ -459,7 +459,7 @@ class PartnershipAdmin(WritePathMixin, admin.ModelAdmin):
         self.delete_queryset(request, Partnership.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        with changes.writing(request.user) as write:
+        with changes.writing() as write:
             examples = set(queryset.values_list("example_id", flat=True))
             write.examples(examples)
             queryset.delete()

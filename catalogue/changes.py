@@ -38,13 +38,13 @@ _open: ContextVar["Change | None"] = ContextVar("catalogue_change", default=None
 # Called once the write has committed, with the ids of the examples it took down from the
 # public: the apps that keep copies register here (opendata withdraws its archive).
 after_takedown: list[Callable[[set[int]], None]] = []
+CHUNK = 10_000
 
 
 class Change:
     """What one write changes, gathered until it ends."""
 
-    def __init__(self, user=None):
-        self.user = user if user is not None and user.is_authenticated else None
+    def __init__(self):
         self.named: set[int] = set()  # examples whose public state is compared after
         self.reindex: set[int] = set()
         self.removed: set[int] = set()
@@ -95,7 +95,7 @@ class Change:
 
     def discard(self):
         """What was named was rolled back (a savepoint): nothing to do at the end."""
-        self.__init__(self.user)
+        self.__init__()
 
     def finish(self):
         if self.reindex - self.removed:
@@ -123,12 +123,18 @@ class Change:
         (the home page counts them)."""
         from .models import Example, Partnership
 
-        rows = Example.objects.filter(pk__in=list(ids), status=ExampleStatus.PUBLIE)
-        published = dict(rows.order_by().values_list("pk", "territory_id"))
-        if published:
-            self.territories |= set(published.values())
-            partners = Partnership.objects.filter(example_id__in=list(published)).order_by()
-            self.actors |= set(partners.values_list("actor_id", flat=True))
+        ids, published = sorted(ids), {}
+        # In chunks: SQLite takes at most 32,766 parameters in a query.
+        for start in range(0, len(ids), CHUNK):
+            rows = Example.objects.filter(
+                pk__in=ids[start : start + CHUNK], status=ExampleStatus.PUBLIE
+            )
+            published.update(rows.order_by().values_list("pk", "territory_id"))
+        self.territories |= set(published.values())
+        found = sorted(published)
+        for start in range(0, len(found), CHUNK):
+            partners = Partnership.objects.filter(example_id__in=found[start : start + CHUNK])
+            self.actors |= set(partners.order_by().values_list("actor_id", flat=True))
         if into_before:
             self.public_before |= set(published)
         return set(published)
@@ -140,15 +146,13 @@ def open_change() -> Change | None:
 
 
 @contextmanager
-def writing(user=None) -> Iterator[Change]:
+def writing() -> Iterator[Change]:
     """Open the write of this transaction, or join the one already open."""
     change = _open.get()
     if change is not None:
-        if change.user is None and user is not None and user.is_authenticated:
-            change.user = user
         yield change
         return
-    change = Change(user)
+    change = Change()
     token = _open.set(change)
     try:
         with transaction.atomic():

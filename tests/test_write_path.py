@@ -127,7 +127,7 @@ def test_a_page_rendered_during_a_bulk_reindex_is_never_served_after_it(
 def test_a_change_written_and_rolled_back_leaves_no_trace(curator):
     example = ExampleFactory(title="Verger partagé")
     before = versions.state()
-    with pytest.raises(RuntimeError), changes.writing(curator) as change:
+    with pytest.raises(RuntimeError), changes.writing() as change:
         change.examples([example.pk])
         Example.objects.filter(pk=example.pk).update(title="Perdu")
         change.finish()  # even once the version has moved inside the transaction
@@ -179,11 +179,11 @@ def test_the_facet_index_follows_changes_without_being_rebuilt(builds, curator, 
         elif action == "year":
             edit(example, curator, start_year=rng.randint(1990, 2025))
         elif action == "domain":
-            with changes.writing(curator) as change:
+            with changes.writing() as change:
                 change.examples([example.pk])
                 example.domains.set(Domain.objects.filter(slug=rng.choice(["sante", "culture"])))
         elif action == "partner":
-            with changes.writing(curator) as change:
+            with changes.writing() as change:
                 change.examples([example.pk])
                 Partnership.objects.filter(example=example).delete()
                 Partnership.objects.create(example=example, actor=rng.choice(actors))

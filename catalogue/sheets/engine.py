@@ -100,7 +100,7 @@ class SheetResource(resources.ModelResource):
         writes nothing that lasts, so neither it nor its reindex runs for one."""
         if dry_run:
             return super().import_data(dataset, dry_run=dry_run, **kwargs)
-        with changes.writing(kwargs.get("user")) as change:
+        with changes.writing() as change:
             result = super().import_data(dataset, dry_run=dry_run, **kwargs)
             if result.has_errors() or result.has_validation_errors():
                 change.discard()  # the library rolled the rows back
