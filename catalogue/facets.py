@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import connection, connections
-from django.db.models import Aggregate, TextField
+from django.db.models import Aggregate, Exists, OuterRef, TextField
 from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from pyroaring import BitMap
@@ -89,7 +89,9 @@ class FacetIndex:
     def updated(self, number, stamp, *, examples, actors, territories) -> "FacetIndex":
         """A new index with these examples read again (readers of this one are undisturbed:
         no bitmap of it is changed)."""
-        from .models import Example, Partnership
+        from territoires.models import Territory
+
+        from .models import Actor, Example
 
         changed = BitMap(examples)
         index = FacetIndex(number, stamp)
@@ -100,18 +102,18 @@ class FacetIndex:
         if changed:
             index._read(changed)
         if territories:
-            places = Example.objects.filter(
-                status=ExampleStatus.PUBLIE, territory_id__in=list(territories)
-            ).order_by()
-            found = places.values_list("territory_id", flat=True).distinct()
+            # Does each still hold a published example? One lookup each, not a count.
+            places = Territory.objects.filter(pk__in=list(territories)).filter(
+                Exists(
+                    Example.objects.filter(status=ExampleStatus.PUBLIE, territory=OuterRef("pk"))
+                )
+            )
+            found = places.values_list("pk", flat=True)
             index.territories = (self.territories - BitMap(territories)) | BitMap(found)
         else:
             index.territories = self.territories
         if actors:
-            links = Partnership.objects.filter(
-                example__status=ExampleStatus.PUBLIE, actor_id__in=list(actors)
-            ).order_by()
-            found = links.values_list("actor_id", flat=True).distinct()
+            found = Actor.objects.public().filter(pk__in=list(actors)).values_list("pk", flat=True)
             index.actors = (self.actors - BitMap(actors)) | BitMap(found)
         else:
             index.actors = self.actors
