@@ -35,8 +35,8 @@ urlpatterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "opendata:sitemap_section"},
+        public_page(views.sitemap_index),
+        {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path(

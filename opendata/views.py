@@ -1,7 +1,10 @@
 """The open data page and its dump, the embeddable list, robots.txt."""
 
 from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from catalogue.filtersets import ExampleFilterSet
@@ -68,3 +71,24 @@ class RobotsView(TemplateView):
         return super().get_context_data(
             site_url=settings.SITE_URL.rstrip("/"), archive_name=dumps.ARCHIVE_NAME, **kwargs
         )
+
+
+@x_robots_tag
+def sitemap_index(request, sitemaps):
+    """`/sitemap.xml`: Django's index, with every address under SITE_URL (Django's takes the
+    host from the Sites record and the scheme from the request; the page is cached for all)."""
+    base = settings.SITE_URL.rstrip("/")
+    entries = []
+    for section, sitemap in sitemaps.items():
+        sitemap = sitemap() if callable(sitemap) else sitemap
+        url = base + reverse("opendata:sitemap_section", kwargs={"section": section})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(url, lastmod))
+        # A section of more than 50,000 addresses is split into pages.
+        entries += [
+            SitemapIndexItem(f"{url}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )

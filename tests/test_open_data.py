@@ -322,6 +322,9 @@ def test_sitemap_addresses_come_from_site_url_not_the_request(client, catalogue,
     assert "http://testserver/sitemap-exemples.xml" in sections
     assert all(section.startswith("http://testserver/") for section in sections)
     settings.SITE_URL = "https://alliances.example.org"
+    cache.clear()
+    sections = sitemap_locations(client, "/sitemap.xml", HTTP_X_FORWARDED_PROTO="http")
+    assert "https://alliances.example.org/sitemap-exemples.xml" in sections
     for section in ("/sitemap-exemples.xml", "/sitemap-pages.xml"):
         locations = sitemap_locations(client, section, HTTP_X_FORWARDED_PROTO="http")
         assert locations
