@@ -113,12 +113,15 @@ bench-import: install system-deps
 # and 5 curators; report in var/reliability/. As production: Redis as the shared cache.
 RELIABILITY_EXAMPLES ?= 24000
 RELIABILITY_SECONDS ?= 60
+# all, or some of: load,restart,exports,import,sqlite,kill,oom,login
+RELIABILITY_PHASES ?= all
 reliability: install
 	@scripts/install-system-deps.sh wrk redis
 	$(BENCH_ENV) EXPORT_RATE_LIMIT=30 EXPORT_BACKGROUND_ROWS=2000 \
 	  scripts/with-redis.sh scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput \
 	  --verbosity 0 && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) reliability \
-	  --examples $(RELIABILITY_EXAMPLES) --seconds $(RELIABILITY_SECONDS)'
+	  --examples $(RELIABILITY_EXAMPLES) --seconds $(RELIABILITY_SECONDS) \
+	  --phases $(RELIABILITY_PHASES)'
 
 format: install
 	$(VENV)/bin/ruff check --fix .
