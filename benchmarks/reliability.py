@@ -49,7 +49,7 @@ class Watcher(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.every = port, every
         self.stopped = threading.Event()
-        self.latencies, self.failures = [], 0
+        self.latencies, self.times, self.failures = [], [], 0
         self.first_failure = self.recovered = None
 
     def run(self):
@@ -57,6 +57,7 @@ class Watcher(threading.Thread):
             status, _, _, seconds = request(self.port, "GET", "/healthz")
             now = time.monotonic()
             self.latencies.append(seconds)
+            self.times.append(now)
             if status != 200:
                 self.failures += 1
                 self.first_failure = self.first_failure or now
@@ -68,11 +69,17 @@ class Watcher(threading.Thread):
     def stop(self):
         self.stopped.set()
         self.join()
+        return self.figures()
+
+    def figures(self, since=None):
+        """Checks, failures and latencies (ms), of the checks from `since` if given."""
+        latencies = [s for s, t in zip(self.latencies, self.times, strict=True)
+                     if since is None or t >= since]  # fmt: skip
         return {
-            "checks": len(self.latencies),
-            "failures": self.failures,
-            **{f"{k}_ms": v * 1000 for k, v in summary(self.latencies).items() if k != "n"},
-            "max_ms": max(self.latencies, default=0) * 1000,
+            "checks": len(latencies),
+            "failures": self.failures if since is None else None,
+            **{f"{k}_ms": v * 1000 for k, v in summary(latencies).items() if k != "n"},
+            "max_ms": max(latencies, default=0) * 1000,
         }
 
 
@@ -423,6 +430,7 @@ class SupervisedWorker(threading.Thread):
 
     def restart(self, timeout=60):
         """SIGTERM to the idle worker, as `systemctl restart`; back once started again."""
+        self.running.wait(timeout)
         asked = time.monotonic()
         self.process.terminate()
         wait_for(lambda: self.first_after("started", asked), timeout)
@@ -632,7 +640,7 @@ def login_flood(port, *, address, server_pid, rate=LOGIN_RATE, seconds=LOGIN_SEC
     _, answer, page, _ = request(port, "GET", "/admin/login/", headers=headers)
     cookie = with_csrf_cookie("", answer).lstrip("; ")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    tally, latencies = Tally(), []
+    tally, latencies, locked = Tally(), [], []
     cpu_before = cpu_seconds(server_pid)
 
     def attempt():
@@ -646,6 +654,8 @@ def login_flood(port, *, address, server_pid, rate=LOGIN_RATE, seconds=LOGIN_SEC
         )  # fmt: skip
         tally.add("connexion", status)
         latencies.append(took)
+        if status == 429:
+            locked.append(time.monotonic())
 
     watcher = Watcher(port, every=0.2)
     watcher.start()
@@ -665,6 +675,8 @@ def login_flood(port, *, address, server_pid, rate=LOGIN_RATE, seconds=LOGIN_SEC
         "hash_cpu_s": one_hash,
         "attempt_ms": {k: v * 1000 for k, v in summary(latencies).items() if k != "n"},
         "healthz": watcher.stop(),
+        "locked_after_s": min(locked) - started if locked else None,
+        "healthz_once_locked": watcher.figures(since=min(locked)) if locked else None,
     }
 
 
@@ -803,16 +815,22 @@ def worker_report_lines(results, lease):
         )
     if login := results.get("login"):
         h, calm = login["healthz"], login["healthz_alone"]
+        locked = login.get("healthz_once_locked")
+        once_locked = (
+            f" ; une fois l'adresse bloquée : p50 {locked['p50_ms']:.0f} ms, p95 "
+            f"{locked['p95_ms']:.0f} ms, max {locked['max_ms']:.0f} ms"
+            if locked
+            else ""
+        )
         lines.append(
             f"8. {login['attempts']} connexions (identifiants au hasard, une adresse) en "
             f"{login['seconds']:.0f} s : {login['hashed']} refusées par le formulaire après "
             f"hachage du mot de passe (200), {login['refused']} bloquées (429), statuts "
             f"{login['statuses']} ; processeur des workers gunicorn {login['server_cpu_s']:.1f} s "
-            f"pendant le flot, un hachage {login['hash_cpu_s']:.2f} s (≈ "
-            f"{login['server_cpu_s'] / login['hash_cpu_s']:.0f} hachages au plus) ; /healthz "
-            f"{h['checks']} fois : p50 "
+            f"pendant le flot, un hachage {login['hash_cpu_s']:.2f} s ; adresse bloquée à "
+            f"{seconds_text(login.get('locked_after_s'))} ; /healthz {h['checks']} fois : p50 "
             f"{h['p50_ms']:.0f} ms, p95 {h['p95_ms']:.0f} ms, max {h['max_ms']:.0f} ms, "
             f"{h['failures']} échecs (seul avant : p50 {calm['p50_ms']:.0f} ms, p95 "
-            f"{calm['p95_ms']:.0f} ms)."
+            f"{calm['p95_ms']:.0f} ms{once_locked})."
         )
     return lines
