@@ -752,6 +752,8 @@ def worker_phases(phases, *, env, out, gunicorn_args, import_file, say):
                 results["kill"] = {"rows": rows, "export": exported,
                                    "import": imported | {"rows": KILL_IMPORT_ROWS}}  # fmt: skip
             if "oom" in phases:
+                query, rows = near_cap_list()  # the kill phase's import added examples
+                path = f"/exemples/export.ods?{query}" if query else "/exemples/export.ods"
                 say(f"7/8 ODS de {rows} lignes, worker limité en mémoire")
                 results["oom"] = [
                     oom_export(
@@ -808,7 +810,8 @@ def worker_report_lines(results, lease):
         lines.append(
             f"7{letter}. ODS `{oom['path']}` ({oom['rows']} lignes), worker limité à "
             f"{oom['limit_mb']:.0f} Mo {limits[oom['how']]} ({oom['idle_mb']:.0f} Mo au repos) "
-            f": tâche {oom.get('status')} ({oom.get('exception')}) "
+            f": {oom.get('outcome', 'mis en file')}, tâche {oom.get('status')} "
+            f"({oom.get('exception')}) "
             f"{seconds_text(oom.get('queued_to_final_s'))} après sa mise en file ; arrêts du "
             f"worker : {oom.get('worker_exits')} ; page « {oom.get('page')} » ; file : "
             f"{oom.get('pending_during')} pendant, {oom.get('pending_after')} après."
