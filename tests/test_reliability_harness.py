@@ -10,6 +10,7 @@ from benchmarks.reliability import (
     job_id_of,
     parse_phases,
     wait_for,
+    worker_phases,
     worker_report_lines,
 )
 
@@ -80,3 +81,8 @@ def test_worker_report_lines_survive_a_phase_that_went_wrong():
     lines = worker_report_lines({"kill": kill, "oom": [oom | {"how": "as"}]}, lease=120)
     assert lines[0].startswith("6. ") and "pas mis en file : 429" in lines[1]
     assert lines[-1].startswith("7a. ") and "357 Mo" in lines[-1] and "4.2 s" in lines[-1]
+
+
+def test_worker_phases_start_nothing_when_none_of_theirs_is_chosen():
+    assert worker_phases(("load", "sqlite"), env={}, out=None, gunicorn_args=[],
+                         import_file=None, say=print) == {}  # fmt: skip
