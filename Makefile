@@ -110,16 +110,20 @@ bench-import: install system-deps
 	  && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) bench_import --rows 10000'
 
 # The site under bounded load on loopback (docs/reliability.md): mixed load, PostgreSQL
-# restarted under load, ten large exports at once, then the SQLite default with 5 readers
-# and 5 curators; report in var/reliability/. As production: Redis as the shared cache.
+# restarted under load, ten large exports at once, the SQLite default with 5 readers and 5
+# curators, then the task worker killed mid-job, an ODS export that exhausts its memory and
+# a login flood; report in var/reliability/. As production: Redis as the shared cache.
 RELIABILITY_EXAMPLES ?= 24000
 RELIABILITY_SECONDS ?= 60
+# all, or some of: load,restart,exports,import,sqlite,kill,oom,login
+RELIABILITY_PHASES ?= all
 reliability: install
 	@scripts/install-system-deps.sh wrk redis
 	$(BENCH_ENV) EXPORT_RATE_LIMIT=30 EXPORT_BACKGROUND_ROWS=2000 \
 	  scripts/with-redis.sh scripts/with-postgres.sh sh -c '$(MANAGE) migrate --noinput \
 	  --verbosity 0 && $(MANAGE) load_reference_data --verbosity 0 && $(MANAGE) reliability \
-	  --examples $(RELIABILITY_EXAMPLES) --seconds $(RELIABILITY_SECONDS)'
+	  --examples $(RELIABILITY_EXAMPLES) --seconds $(RELIABILITY_SECONDS) \
+	  --phases $(RELIABILITY_PHASES)'
 
 format: install
 	$(VENV)/bin/ruff check --fix .

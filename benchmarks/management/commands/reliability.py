@@ -10,7 +10,11 @@ set (scripts/with-postgres.sh does it) and preferably a shared CACHE_URL. Five p
 2. the same load while PostgreSQL restarts: failed requests, time until /healthz answers;
 3. ten visitors export large lists at once while /healthz is polled;
 4. a curator imports 20,000 rows through the admin: preview, then confirmation by the worker;
-5. the SQLite default (a new file): 5 readers and 5 curators saving and running actions.
+5. the SQLite default (a new file): 5 readers and 5 curators saving and running actions;
+6-8. the task worker killed mid-export and mid-import, an ODS near the cap with the worker
+   under a memory limit, a login flood from one address (benchmarks/reliability.py).
+`--phases kill,oom,login` runs only those (load, restart, exports, import, sqlite, kill,
+oom, login).
 Figures in var/reliability/report.md (and .json).
 """
 
@@ -71,10 +75,15 @@ class Command(BaseCommand):
         parser.add_argument("--examples", type=int, default=24_000)
         parser.add_argument("--seconds", type=int, default=60, help="durée de chaque charge")
         parser.add_argument("--restart-at", type=int, default=20, help="seconde du redémarrage")
+        parser.add_argument("--phases", default="all", help=", ".join(reliability.PHASES))
 
-    def handle(self, *args, examples, seconds, restart_at, **options):
+    def handle(self, *args, examples, seconds, restart_at, phases, **options):
         if connection.vendor != "postgresql" or not os.environ.get("PG_RESTART_COMMAND"):
             raise CommandError("À lancer par « make reliability » (PostgreSQL jetable).")
+        try:
+            phases = reliability.parse_phases(phases)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         OUT.mkdir(parents=True, exist_ok=True)
         self.results = {"examples": examples, "seconds": seconds}
         self.prepare(examples)
@@ -82,17 +91,27 @@ class Command(BaseCommand):
         connections.close_all()  # the cluster restarts under us
         port = servers.free_port()
         env = os.environ | {"DJANGO_CLIENT_IP_HEADER": "X-Real-IP"}
-        with self.application(port, env, "postgresql"):
-            self.say(f"1/5 charge mixte : wrk, {load.CONNECTIONS} connexions, {seconds} s")
-            self.results["mixed"] = load.run(port, paths, seconds=seconds, workdir=OUT)
-            self.say(f"2/5 même charge, PostgreSQL redémarré à {restart_at} s")
-            self.results["restart"] = self.with_restart(port, paths, seconds, restart_at)
-            self.say(f"3/5 {len(large)} exports volumineux simultanés, /healthz interrogé")
-            self.results["exports"] = self.exports_at_once(port, large)
-            self.say(f"4/5 import de {IMPORT_ROWS} lignes par l'administration")
-            self.results["import"] = self.large_import(port)
-        self.say(f"5/5 défaut SQLite : 5 lecteurs et 5 curateurs pendant {seconds} s")
-        self.results["sqlite"] = self.sqlite_writers(seconds)
+        loaded = {"load", "restart", "exports", "import"} & set(phases)
+        with self.application(port, env, "postgresql") if loaded else contextlib.nullcontext():
+            if "load" in phases:
+                self.say(f"1/8 charge mixte : wrk, {load.CONNECTIONS} connexions, {seconds} s")
+                self.results["mixed"] = load.run(port, paths, seconds=seconds, workdir=OUT)
+            if "restart" in phases:
+                self.say(f"2/8 même charge, PostgreSQL redémarré à {restart_at} s")
+                self.results["restart"] = self.with_restart(port, paths, seconds, restart_at)
+            if "exports" in phases:
+                self.say(f"3/8 {len(large)} exports volumineux simultanés, /healthz interrogé")
+                self.results["exports"] = self.exports_at_once(port, large)
+            if "import" in phases:
+                self.say(f"4/8 import de {IMPORT_ROWS} lignes par l'administration")
+                self.results["import"] = self.large_import(port)
+        if "sqlite" in phases:
+            self.say(f"5/8 défaut SQLite : 5 lecteurs et 5 curateurs pendant {seconds} s")
+            self.results["sqlite"] = self.sqlite_writers(seconds)
+        self.results |= reliability.worker_phases(
+            phases, env=env, out=OUT, gunicorn_args=GUNICORN, import_file=self.import_file,
+            say=self.say,
+        )  # fmt: skip
         (OUT / "report.json").write_text(json.dumps(self.results, indent=2, ensure_ascii=False))
         report = self.report()
         (OUT / "report.md").write_text(report)
@@ -226,6 +245,12 @@ class Command(BaseCommand):
             ],
         }
 
+    @staticmethod
+    def import_file(rows):
+        """An XLSX of `rows` new examples, as the import bench makes them."""
+        bench_import.ensure_actors()
+        return FORMAT_BY_EXTENSION["xlsx"]().export_data(bench_import.make_rows(rows))
+
     def large_import(self, port):
         user, _ = get_user_model().objects.get_or_create(
             username=bench_import.BENCH_USER, defaults={"is_staff": True, "is_superuser": True}
@@ -287,8 +312,6 @@ class Command(BaseCommand):
 
     def report(self):
         r = self.results
-        mixed, restart, sqlite = r["mixed"], r["restart"], r["sqlite"]
-        imported = r["import"]
 
         def load_line(f):
             return (
@@ -303,38 +326,51 @@ class Command(BaseCommand):
             f"# make reliability — {r['examples']} exemples publiés, PostgreSQL, "
             f"gunicorn {' '.join(GUNICORN[:4])} et un worker de tâches",
             "",
-            f"1. Charge mixte ({load.CONNECTIONS} connexions) : {load_line(mixed)}.",
-            f"2. Redémarrage de PostgreSQL (« pg_ctl restart -m fast », "
-            f"{(restart['restart_seconds'] or 0):.1f} s) pendant la charge : "
-            f"{load_line(restart)} ; /healthz : {restart['healthz']['failures']} échecs sur "
-            f"{restart['healthz']['checks']}, de nouveau 200 "
-            + (
-                f"{restart['healthz_back_after_s']:.1f} s après le début du redémarrage."
-                if restart["healthz_back_after_s"] is not None
-                else "sans jamais avoir échoué."
-            ),
-            f"3. Exports simultanés : /healthz {r['exports']['healthz']['checks']} fois, "
-            f"p50 {r['exports']['healthz']['p50_ms']:.0f} ms, max "
-            f"{r['exports']['healthz']['max_ms']:.0f} ms, {r['exports']['healthz']['failures']} "
-            f"échecs.",
-            *(
-                f"   - `{e['path']}` : {e['outcome']}, {e['status']}, {e['bytes'] // 1024} Ko, "
-                f"{e['seconds']:.1f} s"
-                for e in r["exports"]["exports"]
-            ),
-            f"   Worker de tâches relancé (comme systemd) : {r.get('worker_restarts')} fois.",
-            f"4. Import de {imported['rows']} lignes (XLSX) par l'administration : aperçu "
-            f"{imported.get('preview_status')} en {imported.get('preview_seconds', 0):.1f} s, "
-            f"confirmation {imported.get('confirm_status')} en "
-            f"{imported.get('confirm_seconds', 0):.1f} s, puis worker "
-            f"{imported.get('worker_seconds', 0):.0f} s : « {imported.get('outcome')} » ; "
-            f"{imported['written']} exemples en base.",
-            f"5. Défaut SQLite, 5 lecteurs et 5 curateurs : lecteurs {sqlite['readers']}, "
-            f"curateurs {sqlite['curators']} ; « database is locked » : "
-            f"{sqlite['locked_in_pages']} dans les pages, {sqlite['locked_in_log']} dans le "
-            f"journal.",
-            "",
         ]
+        if mixed := r.get("mixed"):
+            lines.append(f"1. Charge mixte ({load.CONNECTIONS} connexions) : {load_line(mixed)}.")
+        if restart := r.get("restart"):
+            lines.append(
+                f"2. Redémarrage de PostgreSQL (« pg_ctl restart -m fast », "
+                f"{(restart['restart_seconds'] or 0):.1f} s) pendant la charge : "
+                f"{load_line(restart)} ; /healthz : {restart['healthz']['failures']} échecs sur "
+                f"{restart['healthz']['checks']}, de nouveau 200 "
+                + (
+                    f"{restart['healthz_back_after_s']:.1f} s après le début du redémarrage."
+                    if restart["healthz_back_after_s"] is not None
+                    else "sans jamais avoir échoué."
+                )
+            )
+        if exports := r.get("exports"):
+            lines += [
+                f"3. Exports simultanés : /healthz {exports['healthz']['checks']} fois, "
+                f"p50 {exports['healthz']['p50_ms']:.0f} ms, max "
+                f"{exports['healthz']['max_ms']:.0f} ms, {exports['healthz']['failures']} "
+                f"échecs.",
+                *(
+                    f"   - `{e['path']}` : {e['outcome']}, {e['status']}, "
+                    f"{e['bytes'] // 1024} Ko, {e['seconds']:.1f} s"
+                    for e in exports["exports"]
+                ),
+                f"   Worker de tâches relancé (comme systemd) : {r.get('worker_restarts')} fois.",
+            ]
+        if imported := r.get("import"):
+            lines.append(
+                f"4. Import de {imported['rows']} lignes (XLSX) par l'administration : aperçu "
+                f"{imported.get('preview_status')} en {imported.get('preview_seconds', 0):.1f} s, "
+                f"confirmation {imported.get('confirm_status')} en "
+                f"{imported.get('confirm_seconds', 0):.1f} s, puis worker "
+                f"{imported.get('worker_seconds', 0):.0f} s : « {imported.get('outcome')} » ; "
+                f"{imported['written']} exemples en base."
+            )
+        if sqlite := r.get("sqlite"):
+            lines.append(
+                f"5. Défaut SQLite, 5 lecteurs et 5 curateurs : lecteurs {sqlite['readers']}, "
+                f"curateurs {sqlite['curators']} ; « database is locked » : "
+                f"{sqlite['locked_in_pages']} dans les pages, {sqlite['locked_in_log']} dans le "
+                f"journal."
+            )
+        lines += [*reliability.worker_report_lines(r, settings.JOB_LEASE_SECONDS), ""]
         return "\n".join(lines)
 
 
