@@ -41,6 +41,9 @@ FACET_FILTERS = {
     "region": "territoire",
     "departement": "territoire",
 }
+# Territory paths are "/pays-fr/region-32/departement-59/…": where each level's slug sits
+# (SQL's 1-based offset, length).
+PLACES = (("region", 10, 9), ("departement", 20, 15))
 # Beyond this many examples changed since a worker's index, rebuilding is as quick.
 MAX_DELTA_EXAMPLES = 50_000
 SNAPSHOT_KEY = "facet-index-snapshot"
@@ -69,6 +72,9 @@ class FacetIndex:
         self.years = array("H")
         self.actors = BitMap()
         self.territories = BitMap()
+        # What the link tables' ids stand for (slugs, objectives): reference lists change
+        # only with a whole build, so an update reuses them.
+        self.values = {}
 
     @classmethod
     def build(cls, number, stamp) -> "FacetIndex":
@@ -97,6 +103,7 @@ class FacetIndex:
         index = FacetIndex(number, stamp)
         index.all = self.all - changed
         index.years = array("H", self.years)
+        index.values = self.values
         for facet, values in self.bitmaps.items():
             index.bitmaps[facet] = {value: ids - changed for value, ids in values.items()}
         if changed:
@@ -139,20 +146,32 @@ class FacetIndex:
                 current = self.bitmaps[facet].get(value)
                 self.bitmaps[facet][value] = bitmap if current is None else current | bitmap
 
-        # Each facet is one grouped query: the database gathers the ids of each value.
-        for year, pks in _grouped(published, "start_year", "pk"):
+        if ids is None:
+            # Each facet is one grouped query: the database gathers the ids of each value.
+            years = _grouped(published, "start_year", "pk")
+            scales = _grouped(published.exclude(scale=""), "scale", "pk")
+            places = {
+                facet: _grouped(
+                    published.annotate(place=Substr("territory__path", start, length)),
+                    "place",
+                    "pk",
+                )
+                for facet, start, length in PLACES
+            }
+        else:
+            # A handful of examples: one query, grouped here the same way.
+            years, scales, places = _grouped_here(published)
+        for year, pks in years:
             self.all |= BitMap(pks)
             if pks and max(pks) >= len(self.years):
                 self.years.extend([0] * (max(pks) + 1 - len(self.years)))
             for pk in pks:
                 self.years[pk] = year
             add("annee", year, pks)
-        for scale, pks in _grouped(published.exclude(scale=""), "scale", "pk"):
+        for scale, pks in scales:
             add("echelle", scale, pks)
-        # Territory paths are "/pays-fr/region-32/departement-59/…": fixed offsets.
-        for facet, (start, length) in (("region", (10, 9)), ("departement", (20, 15))):
-            places = published.annotate(place=Substr("territory__path", start, length))
-            for place, pks in _grouped(places, "place", "pk"):
+        for facet, groups in places.items():
+            for place, pks in groups:
                 if place and place.startswith(facet):
                     add(facet, place.rstrip("/"), pks)
         # Link tables are read without a join back to the examples; drafts are masked out.
@@ -161,17 +180,19 @@ class FacetIndex:
             ("type_partenariat", Example.partnership_types.through, "partnershiptype",
              PartnershipType),
         ):  # fmt: skip
-            slugs = dict(names.objects.values_list("pk", "slug"))
+            if facet not in self.values:
+                self.values[facet] = dict(names.objects.values_list("pk", "slug"))
             for value_id, pks in _grouped(links(through.objects), column, "example"):
-                add(facet, slugs[value_id], pks)
-        objectives = {
-            pk: ("odd" if family == "odd" else "objectif", str(number))
-            for pk, family, number in Objective.objects.values_list("pk", "family", "number")
-        }
+                add(facet, self.values[facet][value_id], pks)
+        if "objectives" not in self.values:
+            self.values["objectives"] = {
+                pk: ("odd" if family == "odd" else "objectif", str(number))
+                for pk, family, number in Objective.objects.values_list("pk", "family", "number")
+            }
         for objective_id, pks in _grouped(
             links(Example.objectives.through.objects), "objective", "example"
         ):
-            add(*objectives[objective_id], pks)
+            add(*self.values["objectives"][objective_id], pks)
         partners = links(Partnership.objects)
         for actor_type, pks in _grouped(partners, "actor__actor_type", "example"):
             add("type_acteur", actor_type, pks)
@@ -234,7 +255,28 @@ class FacetIndex:
 
     def __setstate__(self, state):
         state["bitmaps"] = defaultdict(dict, state["bitmaps"])
+        state.setdefault("values", {})  # a snapshot left by an older release
         self.__dict__.update(state)
+
+
+def _grouped_here(published):
+    """`(years, scales, places)` of a few examples, grouped in Python as `_grouped` groups in
+    SQL, from one query."""
+    years, scales = defaultdict(list), defaultdict(list)
+    places = {facet: defaultdict(list) for facet, _start, _length in PLACES}
+    for pk, year, scale, path in published.values_list(
+        "pk", "start_year", "scale", "territory__path"
+    ):
+        years[year].append(pk)
+        if scale:
+            scales[scale].append(pk)
+        for facet, start, length in PLACES:
+            places[facet][path[start - 1 : start - 1 + length]].append(pk)
+    return (
+        list(years.items()),
+        list(scales.items()),
+        {facet: list(groups.items()) for facet, groups in places.items()},
+    )
 
 
 def _peers(partnerships) -> dict[str, list[int]]:
