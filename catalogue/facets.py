@@ -302,7 +302,7 @@ def current_index() -> FacetIndex:
 
 
 def _caught_up(index, number, stamp) -> FacetIndex:
-    for start in (index, cache.get(SNAPSHOT_KEY)):
+    for start in _starting_points(index):
         if start is None or start.number > number:
             continue
         delta = _changes_between(start.number, start.stamp, number)
@@ -314,6 +314,13 @@ def _caught_up(index, number, stamp) -> FacetIndex:
     built = FacetIndex.build(number, stamp)
     cache.set(SNAPSHOT_KEY, built, SNAPSHOT_SECONDS)
     return built
+
+
+def _starting_points(index):
+    """This process's index, then the shared snapshot: read (and unpickled, 1.6 MB at 100,000
+    examples) only when the process's own index cannot catch up."""
+    yield index
+    yield cache.get(SNAPSHOT_KEY)
 
 
 def _changes_between(number, stamp, target) -> dict | None:
