@@ -7,6 +7,7 @@ figures in docs/benchmarks.md.
 
 import pickle
 import resource
+import statistics
 import time
 
 from django.core.cache import cache
@@ -16,6 +17,9 @@ from catalogue import facets, services
 from catalogue.models import Example
 from catalogue.sheets.engine import run_import
 from catalogue.sheets.examples import ExampleResource
+
+# Curators' saves measured one after the other: the first reads colder pages.
+SAVES = 5
 
 
 def timed(action):
@@ -43,16 +47,23 @@ class Command(BaseCommand):
         self.report("dont la construction de l'index", (peak - rss_before) // 1024, "Mo")
         self.report("instantané sérialisé", len(pickle.dumps(index)) // 1024, "Ko")
 
-        example = published.order_by("-pk").first()
-        example.title = f"{example.title} (relu)"
-        _, ms = timed(
-            lambda: services.save_example(
-                example=example, user=None, is_new=False, expected_version=example.version
+        saves, updates = [], []
+        for example in published.order_by("-pk")[:SAVES]:
+            example.title = f"{example.title} (relu)"
+            _, ms = timed(
+                lambda example=example: services.save_example(
+                    example=example, user=None, is_new=False, expected_version=example.version
+                )
             )
-        )
-        self.report("enregistrement d'un exemple publié (curateur)", ms, "ms")
-        _, ms = timed(facets.current_index)
-        self.report("requête suivante : index mis à jour", ms, "ms")
+            saves.append(ms)
+            _, ms = timed(facets.current_index)
+            updates.append(ms)
+        for label, values in (
+            ("enregistrement d'un exemple publié (curateur)", saves),
+            ("requête suivante : index mis à jour", updates),
+        ):
+            self.report(f"{label}, médiane sur {SAVES}", float(statistics.median(values)), "ms")
+            self.report(f"{label}, maximum", max(values), "ms")
 
         rows = list(published.order_by("pk")[:import_rows])
         slugs = dict(
