@@ -573,7 +573,6 @@ def with_partner_type(actor_type):
 
 def build_corpus():
     """Create the actors and examples (through the factories); return {key: Example}."""
-    from catalogue.models import PartnershipType
     from territoires.models import Territory
 
     from .factories import ActorFactory, ExampleFactory
@@ -585,7 +584,6 @@ def build_corpus():
         )
         for actor in ACTORS
     }
-    types = {t.slug: t for t in PartnershipType.objects.all()}
     examples = {}
     for entry in EXAMPLES:
         partners = [
@@ -603,11 +601,7 @@ def build_corpus():
             odd=list(entry.odd),
             alliance=list(entry.alliance),
             partners=partners,
+            partnership_types=list(entry.types),
         )
-        if entry.types:
-            example.partnership_types.set([types[slug] for slug in entry.types])
-        # Saved last, every relation in place: this set measures matching and ranking;
-        # keeping the index current as relations change has its own tests (test_search.py).
-        example.save()
         examples[entry.key] = example
     return examples
