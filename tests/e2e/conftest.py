@@ -108,6 +108,29 @@ def reference_data(transactional_db, reference_slice):
         call_command("load_territories", file=reference_slice, stdout=io.StringIO())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_in_memory_sqlite():
+    """On SQLite the live server's threads share the test's one in-memory connection, which is
+    not safe for two requests at once (two frames of a page deadlocked it): serve one request
+    at a time there (Django then closes each connection). PostgreSQL keeps a thread each."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server's own thread already uses the shared connection.
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture
 def page(browser, live_server, reference_data):
     """A fresh browser tab (own cookies) at desktop size, its base URL the live server."""
