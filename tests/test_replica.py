@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from catalogue import facets, routers, services, versions
 from catalogue.choices import ExampleStatus
 
-from .factories import CuratorFactory, ExampleFactory
+from .factories import ExampleFactory, UserFactory
 
 if "replica" not in settings.DATABASES and connection.vendor == "postgresql":
     reason = "pas de réplique PostgreSQL (DATABASE_REPLICA_URL) : voir `make test-postgres`"
@@ -141,7 +141,7 @@ def test_replica_serves_public_reads_and_the_primary_writes_and_versions(
     # The replica's version is read only to compare it, never to key anything.
     assert not any('"stamp"' in query["sql"] for query in on_replica.captured_queries)
 
-    client.force_login(CuratorFactory())
+    client.force_login(UserFactory())  # any logged-in user: no group needed after a flush
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         assert "Verger partagé" in client.get("/exemples/").content.decode()
     assert not on_replica.captured_queries  # a curator sees their own writes
