@@ -6,7 +6,8 @@ Not to be confused with catalogue.versions, the public version that caches are k
 is saved; `bump_examples` advances it for examples changed through something else — a
 partnership edited on its own, a reference row deleted — so that a form opened before such a
 change is refused instead of silently writing the old state back. Both are called
-explicitly by the services of catalogue.changes' write path; no signal does it.
+explicitly: `stamp_example` by the services and imports, `bump_examples` by the admin
+views that change an example through a partnership or a reference row; no signal does it.
 """
 
 from collections.abc import Iterable
