@@ -32,6 +32,15 @@ def empty_cache():
 
 
 @pytest.fixture
+def page_cache(settings):
+    """Public pages cached as in production (the settings of the tests turn it off)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def curator(client):
     """A member of the Curateurs group, logged in on `client`."""
     from .factories import CuratorFactory

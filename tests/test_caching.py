@@ -9,16 +9,6 @@ from .factories import ExampleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings):
-    from django.core.cache import cache
-
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_cached_list_page_shows_a_new_example_at_once(client, page_cache):
     ExampleFactory(title="Verger partagé")
     assert "Verger partagé" in client.get("/exemples/").content.decode()

@@ -6,7 +6,6 @@ import random
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,12 +19,6 @@ from territoires.models import Territory
 from .factories import ActorFactory, ExampleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    cache.clear()
 
 
 @pytest.fixture

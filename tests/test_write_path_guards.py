@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def page_cache(settings):
-    from django.core.cache import cache
-
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def curator_client():
     curator = Client()
     curator.force_login(CuratorFactory(username="curatrice-des-gardes"))
