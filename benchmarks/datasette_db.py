@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from catalogue.models import Example, Partnership
@@ -40,6 +41,16 @@ SEARCHED = ("title", "summary", "description", "territoire", "region", "departem
 FACETS = "_facet=region&_facet=departement&_facet=echelle&" + "&".join(
     f"_facet_array={name}" for name in ARRAYS
 )
+
+
+def filters(*, region: str, actor_type: str, domain: str) -> str:
+    """Datasette's query string for our list's région, actor type and domain filters: the
+    région column, and one value in each JSON array (`__arraycontains`)."""
+    return urlencode({
+        "region": region,
+        "type_acteur__arraycontains": actor_type,
+        "domaine__arraycontains": domain,
+    })  # fmt: skip
 
 
 def build(path: Path) -> int:

@@ -25,8 +25,10 @@ def page_row(row: dict, by_label: dict) -> str:
     if ours:
         # A page of ours as a visitor with a query nobody asked before gets it (no page
         # cache), against theirs (which has no page cache).
+        # Like with like: the same query on both sides, and their row counts.
         ours_p50 = (ours.get("uncached") or ours["warm"])["p50"]
-        ratio = f"{ours_p50 / warm['p50']:.2f} (vs {ours['label']})"
+        counts = f"{number(ours.get('results'))} / {number(row.get('results'))} résultats"
+        ratio = f"{ours_p50 / warm['p50']:.2f} (vs {ours['label']} ; {counts})"
     uncached = row.get("uncached")
     uncached_cell = " / ".join(ms(uncached[p]) for p in ("p50", "p95", "p99")) if uncached else "—"
     cells = [
@@ -64,17 +66,56 @@ def size_section(size: dict) -> str:
         "",
         *(f"- {row['label']} : `{row['shown_url']}`" for row in size["rows"]),
     ]
+    if size.get("writes"):
+        lines += ["", writes_section(size["writes"])]
     if size.get("load"):
         lines += ["", load_section(size["load"])]
     return "\n".join(lines)
 
 
 def memory(peak: dict) -> str:
-    """The largest peak resident memory of one gunicorn worker, pages then load test."""
-    text = f"Mémoire maximale d'un worker gunicorn : {number(peak['pages'])} Mo"
+    """The largest peak resident memory of one gunicorn worker: after the pages, the writes
+    and the load test."""
+    text = f"Mémoire maximale d'un worker gunicorn : {number(peak['pages'])} Mo après les pages"
+    if peak.get("writes") is not None:
+        text += f", {number(peak['writes'])} Mo après les écritures"
     if peak.get("load") is not None:
-        text += f" après les pages, {number(peak['load'])} Mo après la charge"
+        text += f", {number(peak['load'])} Mo après la charge"
     return text + "."
+
+
+WRITE_NAMES = {"enregistrement": "un curateur enregistre un exemple publié",
+               "import": "un import met à jour des exemples publiés"}  # fmt: skip
+
+
+def writes_section(writes: list[dict]) -> str:
+    """Each write: how long it took, the pages during it, and each worker's first request
+    after it against the same page's p50 before (benchmarks/freshness.py)."""
+    rows = []
+    for write in writes:
+        during = write["during"]
+        during_cell = (
+            f"{number(during['p50'], 1)} / {number(during['p95'], 1)} / {number(during['max'])}"
+            f" ({during['n']})" if during else "—"
+        )  # fmt: skip
+        workers = ", ".join(
+            f"{number(w['ms'])} ({w['extra_ms']:+.0f}, {w['page']})" for w in write["workers"]
+        )
+        rows.append(
+            f"| {WRITE_NAMES.get(write['write'], write['write'])} ({number(write['written'])}) "
+            f"| {number(write['write_ms'])} | {during_cell} | {number(write['before_p95_ms'])} "
+            f"| {number(write['first_round_p95_ms'])} | {workers or '—'} "
+            f"| {number(write['max_extra_ms'])} |"
+        )
+    return "\n".join([
+        "### Écritures : ce qu'elles coûtent aux visiteurs (pages sans cache de page)",
+        "",
+        "| écriture (exemples) | durée (ms) | pendant : p50 / p95 / max (ms) (n) "
+        "| avant : p95 (ms) | après, un tour des pages : p95 (ms) "
+        "| première requête de chaque worker après : ms (surcoût, page) | surcoût max (ms) |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+        *rows,
+    ])  # fmt: skip
 
 
 def load_section(load: dict) -> str:

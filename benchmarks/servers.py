@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from .freshness import ACCESS_LOG_FORMAT
 from .timing import HOST, BenchError, fetch
 
 # One more sync worker than cores: PostgreSQL shares the 2 cores, so a third worker keeps
@@ -70,8 +71,9 @@ def tail(path: Path, lines=30) -> str:
     return "\n".join([*(f"  | {line}" for line in text[-lines:]), f"(journal complet : {path})"])
 
 
-def gunicorn(port: int, log_path: Path, *, secret_key: str):
-    """The application as in production: DEBUG off, WSGI through gunicorn's sync workers."""
+def gunicorn(port: int, log_path: Path, *, secret_key: str, access_log: Path):
+    """The application as in production: DEBUG off, WSGI through gunicorn's sync workers;
+    `access_log` names the worker that served each request (benchmarks/freshness.py)."""
     env = os.environ | {
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secret_key,
@@ -83,6 +85,7 @@ def gunicorn(port: int, log_path: Path, *, secret_key: str):
         "--bind", f"{HOST}:{port}", "--workers", str(GUNICORN_WORKERS),
         "--worker-class", "sync", "--timeout", "120", "--graceful-timeout", "5",
         "--log-level", "warning",
+        "--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT,
     ]  # fmt: skip
     return running("gunicorn", command, port=port, probe="/healthz", log_path=log_path, env=env)
 

@@ -26,7 +26,8 @@ from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 
-from benchmarks import datasette_db, load, queries, report, servers, timing
+from benchmarks import datasette_db, freshness, load, queries, report, servers, timing, writes
+from catalogue.choices import ActorType
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Domain, Example, Objective, Partnership
 from territoires.models import Territory, TerritoryLevel
@@ -37,6 +38,21 @@ REGION = "region-32"
 EXPORT_ROWS = 10_000
 ADMIN_USER = "mesure-admin"
 OUT = settings.BASE_DIR / "var" / "bench"
+# Added GROWTH_BATCH at a time (one transaction each, a bounded memory), each batch with its
+# own seed: SEED + the number of examples already there.
+GROWTH_BATCH = 250_000
+# The pages timed around a write (benchmarks/freshness.py), and the rows the import updates.
+FRESHNESS_PAGES = (
+    "liste filtrée (région, type d'acteur, domaine)",
+    "recherche courante « solidaire »",
+    "fiche exemple",
+    "page région",
+    "API, liste filtrée (les mêmes filtres)",
+    "repères région",
+)
+IMPORT_ROWS = 1_000
+# Above this many examples, exporting everything takes minutes a request: not measured.
+EXPORT_ALL_UP_TO = 100_000
 # Counted in "résultats".
 LISTS = {"/exemples/", "/exemples/export.csv", "/exemples/export.xlsx", "/api/v1/exemples/"}
 
@@ -125,7 +141,9 @@ class Command(BaseCommand):
         measure_started = time.monotonic()
         queries.clear_caches()
         session = self.admin_session(admin)
-        peak_rss_mb, load_figures = self.over_http(size, targets, database, session, load_seconds)
+        peak_rss_mb, load_figures, written = self.over_http(
+            size, targets, database, session, load_seconds
+        )
         return {
             "examples": size,
             "growth": growth,
@@ -135,17 +153,20 @@ class Command(BaseCommand):
             "load_avg": load_avg,
             "peak_rss_mb": peak_rss_mb,
             "rows": [self.row(target) for target in targets],
+            "writes": written,
             "load": load_figures,
         }
 
     def over_http(self, size, targets, database, session, load_seconds):
         """Fresh gunicorn and Datasette: each address once (cold), then each in turn (warm),
-        then wrk if asked; the servers stop however this ends."""
+        the writes, then wrk if asked; the servers stop however this ends."""
         ports = {"app": servers.free_port(), "datasette": servers.free_port()}
+        access_log = OUT / "gunicorn-access.log"
         with contextlib.ExitStack() as stack:
-            gunicorn = stack.enter_context(
-                servers.gunicorn(ports["app"], OUT / "gunicorn.log", secret_key=settings.SECRET_KEY)
-            )
+            gunicorn = stack.enter_context(servers.gunicorn(
+                ports["app"], OUT / "gunicorn.log", secret_key=settings.SECRET_KEY,
+                access_log=access_log,
+            ))  # fmt: skip
             stack.enter_context(servers.datasette(ports["datasette"], database,
                                                   OUT / "datasette.log"))  # fmt: skip
             self.say(f"{size} : première requête de chaque adresse (à froid)")
@@ -176,12 +197,34 @@ class Command(BaseCommand):
                         vary=True,
                     )
             memory = {"pages": servers.peak_rss_mb(gunicorn.pid)}
+            written = self.measure_writes(size, ports["app"], targets, access_log)
+            memory["writes"] = servers.peak_rss_mb(gunicorn.pid)
             if not load_seconds:
-                return memory, None
+                return memory, None, written
             self.say(f"{size} : charge, wrk pendant {load_seconds} s")
             figures = load.run(ports["app"], self.load_paths(), seconds=load_seconds, workdir=OUT)
             memory["load"] = servers.peak_rss_mb(gunicorn.pid)
-            return memory, figures | {"connections": load.CONNECTIONS, "threads": load.THREADS}
+            load_figures = figures | {"connections": load.CONNECTIONS, "threads": load.THREADS}
+            return memory, load_figures, written
+
+    def measure_writes(self, size, port, targets, access_log) -> list[dict]:
+        """A curator's save, then an import of IMPORT_ROWS rows, between fresh requests to
+        the public pages (benchmarks/freshness.py)."""
+        pages = {t.label: t.path for t in targets if t.label in FRESHNESS_PAGES}
+        published = Example.objects.published().order_by("-pk")
+        example = published.first()
+
+        def save():
+            writes.curator_save(example)
+            return 1
+
+        self.say(f"{size} : pages avant et après l'enregistrement d'un exemple")
+        saved = freshness.measure(port, pages, access_log, "enregistrement", save,
+                                  read_during=False)  # fmt: skip
+        self.say(f"{size} : pages avant, pendant et après un import de {IMPORT_ROWS} lignes")
+        imported = freshness.measure(port, pages, access_log, "import",
+                                     lambda: writes.import_update(IMPORT_ROWS))  # fmt: skip
+        return [saved, imported]
 
     def grow_to(self, size):
         """Add published demo examples up to `size`; each batch has its own fixed seed, so
@@ -190,17 +233,20 @@ class Command(BaseCommand):
         if current > size:
             raise timing.BenchError(f"la base a déjà {current} exemples, plus que {size}.")
         started = time.monotonic()
-        if current < size:
-            self.say(f"{size} : génération de {size - current} exemples (graine {SEED + current})")
+        seeds = []
+        while (count := Example.objects.count()) < size:
+            batch = min(size - count, GROWTH_BATCH)
+            self.say(f"{size} : génération de {batch} exemples (graine {SEED + count})")
             with open(os.devnull, "w") as quiet:
-                call_command("generate_demo_data", count=size - current, seed=SEED + current,
+                call_command("generate_demo_data", count=batch, seed=SEED + count,
                              all_published=True, stdout=quiet)  # fmt: skip
+            seeds.append(str(SEED + count))
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         growth = (
-            f"{size - current} exemples ajoutés à {current} (graine {SEED + current})"
+            f"{size - current} exemples ajoutés à {current} (graines {', '.join(seeds)})"
             if current
-            else f"{size} exemples générés (graine {SEED})"
+            else f"{size} exemples générés (graines {', '.join(seeds)})"
         )
         return growth, time.monotonic() - started
 
@@ -215,8 +261,13 @@ class Command(BaseCommand):
     # --- what is measured --------------------------------------------------------------
 
     def targets(self) -> list[Target]:
-        domain = Domain.objects.first().slug
-        filters = f"territoire={REGION}&type_acteur=association&domaine={domain}"
+        domain = Domain.objects.first()
+        filters = f"territoire={REGION}&type_acteur=association&domaine={domain.slug}"
+        same_filters = datasette_db.filters(
+            region=Territory.objects.get(slug=REGION).name,
+            actor_type=ActorType.ASSOCIATION.label,
+            domain=domain.name,
+        )
         published = Example.objects.published().order_by("pk")
         example = published[published.count() // 2]
         actor = Partnership.objects.filter(example=example).order_by("position").first().actor
@@ -243,15 +294,25 @@ class Command(BaseCommand):
             Target(f"export XLSX ({near or 'tout'})", f"/exemples/export.xlsx?{near}",
                    requests=5, warmup=1),
             *([Target("export CSV de tout", "/exemples/export.csv", requests=2, warmup=1)]
-              if near else []),
+              if near and published.count() <= EXPORT_ALL_UP_TO else []),
             *(Target(f"admin, recherche « {word} »", f"/admin/catalogue/example/?q={word}",
-                     admin=True, compare_to=f"recherche {kind} « {word} »")
+                     admin=True, warmup=1, compare_to=f"recherche {kind} « {word} »")
               for kind, word in words),
+            # Datasette: the same query as the page of ours it is compared with.
             Target("Datasette, facettes", f"/catalogue/examples?{datasette_db.FACETS}",
-                   server="datasette", compare_to="liste"),
+                   server="datasette", warmup=0, compare_to="liste"),
+            Target("Datasette, liste filtrée + facettes",
+                   f"/catalogue/examples?{same_filters}&{datasette_db.FACETS}",
+                   server="datasette", warmup=0,
+                   compare_to="liste filtrée (région, type d'acteur, domaine)"),
             *(Target(f"Datasette, « {word} » + facettes",
                      f"/catalogue/examples?_search={word}&{datasette_db.FACETS}",
-                     server="datasette", compare_to=f"recherche {kind} « {word} »")
+                     server="datasette", warmup=0, compare_to=f"recherche {kind} « {word} »")
+              for kind, word in words[:2]),
+            *(Target(f"Datasette, « {word} » + filtres + facettes",
+                     f"/catalogue/examples?_search={word}&{same_filters}&{datasette_db.FACETS}",
+                     server="datasette", warmup=0,
+                     compare_to=f"recherche {kind} « {word} » + filtres")
               for kind, word in words[:2]),
         ]  # fmt: skip
         for target in targets:
