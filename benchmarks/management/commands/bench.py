@@ -323,12 +323,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def query_near(rows) -> str:
-        """The ODD or domain filter whose list is closest to `rows` examples; none (every
-        example) when there are no more than that."""
+        """The ODD, domain or domain and région filter whose list is closest to `rows`
+        examples; none (every example) when there are no more than that."""
         if Example.objects.published().count() <= rows:
             return ""
+        domains = Domain.objects.values_list("slug", flat=True)
         candidates = [f"odd={o.number}" for o in Objective.objects.filter(family="odd")]
-        candidates += [f"domaine={slug}" for slug in Domain.objects.values_list("slug", flat=True)]
+        candidates += [f"domaine={slug}" for slug in domains]
+        # Above some 200,000 examples a domain alone is far more than `rows`.
+        candidates += [f"domaine={slug}&territoire={REGION}" for slug in domains]
         counts = {q: ExampleFilterSet(QueryDict(q)).qs.count() for q in candidates}
         return min(counts, key=lambda q: abs(counts[q] - rows))
 
