@@ -274,7 +274,13 @@ class Example(TimeStampedModel):
         related_name="+",
         editable=False,
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # This row's edit counter (catalogue.locking), not the public version (core.public_version).
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Compteur des enregistrements de l'exemple (verrouillage optimiste)."),
+    )
     # Kept current by catalogue.search: the weighted, stemmed document on PostgreSQL (SQLite
     # keeps it in an FTS5 table beside this one).
     search_vector = SearchVectorField(null=True, editable=False)
