@@ -11,7 +11,7 @@ At the end of the block, in the same transaction, `Change.finish()`:
 
 1. recomputes the search documents of the named examples, in one bulk pass;
 2. if an example that was or is now published changed (or a reference list), renews the
-   public version and writes one change-log row (catalogue.versions) with the examples,
+   public version and writes one change-log row (core.public_version) with the examples,
    actors and territories to read again, and those taken down (unpublished, archived or
    deleted: copies made before, such as export files and the open-data archive, are
    withdrawn). Drafts, proposals and archived examples leave the
@@ -31,7 +31,9 @@ from contextvars import ContextVar
 
 from django.db import transaction
 
-from . import search_index, versions
+from core import public_version
+
+from . import search_index
 from .choices import ExampleStatus
 
 _open: ContextVar["Change | None"] = ContextVar("catalogue_change", default=None)
@@ -102,13 +104,13 @@ class Change:
             search_index.update_search_index(self.reindex - self.removed)
         search_index.forget(sorted(self.removed))
         if self.full:
-            versions.renew(full=True)
+            public_version.renew(full=True)
             return
         compared = self.named - self.private - self.removed
         after = self._read_public(compared, into_before=False) if compared else set()
         before = self.public_before - self.private
         if before | after:
-            versions.renew(
+            public_version.renew(
                 examples=before | after,
                 actors=self.actors,
                 territories=self.territories,

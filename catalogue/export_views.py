@@ -26,10 +26,10 @@ from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django_tasks_db.models import DBTaskResult
 
-from core import throttling
+from core import public_version, throttling
 from core.security import client_ip
 
-from . import tasks, versions
+from . import tasks
 from .filtersets import ExampleFilterSet
 from .querystrings import query_with, redirect_without_empty
 from .sheets import columns, writers
@@ -104,11 +104,11 @@ class ExampleExportView(View):
         return attachment(response, tasks.file_name(filterset, "csv"))
 
     def queue(self, request, filterset, client, extension):
-        """Queue the file for the worker, once per list and catalogue version, within the
+        """Queue the file for the worker, once per list and public version, within the
         client's and the site's number of queued exports."""
         tasks.fail_stale_jobs()  # a job whose worker died holds no place
         query = canonical_query(filterset)
-        key = f"export-job:{versions.current()}:{extension}:{query}"
+        key = f"export-job:{public_version.current()}:{extension}:{query}"
         job_id = cache.get(key)
         if job_id and job_usable(job_id):
             return redirect("catalogue:export_job", job_id)
@@ -227,7 +227,7 @@ def job_usable(job_id) -> bool:
 def withdrawn(result) -> bool:
     """A file written before an example was taken down may show it: it is withdrawn (deleted
     at once) and the visitor is offered to ask again."""
-    if not versions.withdrawn_since(result.return_value.get("version", 0)):
+    if not public_version.withdrawn_since(result.return_value.get("version", 0)):
         return False
     storages["exports"].delete(result.return_value["path"])
     return True

@@ -5,7 +5,7 @@ Counting every facet value with SQL scans the filtered examples once per facet (
 ids as a compressed bitmap (pyroaring); a filtered set is the intersection of bitmaps, and
 a count is one intersection's size (microseconds).
 
-The index follows the public version (catalogue.versions) without being rebuilt: the change
+The index follows the public version (core.public_version) without being rebuilt: the change
 log names the examples, actors and territories each public write changed, and a worker
 reads only those again (milliseconds). It is built whole only for a change of reference
 lists or a bulk load, or when it is too far behind; and a new worker starts from the last
@@ -26,7 +26,9 @@ from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from pyroaring import BitMap
 
-from . import routers, search, versions
+from core import public_version, replica
+
+from . import search
 from .choices import ExampleStatus
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
@@ -218,7 +220,7 @@ class FacetIndex:
         from .models import Actor
 
         ordered = Actor.objects.public().order_by(french_order("name"), "pk")
-        with routers.primary_unless_replayed(self.number):
+        with replica.primary_unless_replayed(self.number):
             return list(ordered.values_list("pk", "actor_type"))
 
     def of(self, facet) -> dict[str, BitMap]:
@@ -227,7 +229,7 @@ class FacetIndex:
         if facet == "entre_pairs" and facet not in self.bitmaps:
             from .models import Partnership
 
-            with routers.primary_unless_replayed(self.number):
+            with replica.primary_unless_replayed(self.number):
                 peers = _peers(Partnership.objects.all())
             self.bitmaps[facet] = {kind: BitMap(ids) & self.all for kind, ids in peers.items()}
         return self.bitmaps[facet]
@@ -290,12 +292,12 @@ def _peers(partnerships) -> dict[str, list[int]]:
 def current_index() -> FacetIndex:
     """This process's index at the current public version: brought up to date from the change
     log, or loaded from the last snapshot, or built."""
-    number, stamp = versions.state()
+    number, stamp = public_version.state()
     with _lock:
         index = _index["value"]
         if index is None or index.stamp != stamp:
             # Keyed by `number`: not read from a replica that has not replayed it.
-            with routers.primary_unless_replayed(number):
+            with replica.primary_unless_replayed(number):
                 index = _caught_up(index, number, stamp)
             _index["value"] = index
         return index
@@ -327,14 +329,12 @@ def _changes_between(number, stamp, target) -> dict | None:
     """What the change log says changed after version (`number`, `stamp`) up to `target`, or
     None when it cannot say: the log does not reach back that far (or that version is not of
     this database's history), a change needs a whole build, or too much changed."""
-    from .models import CatalogueChange
-
     if number == 0:
         return None
     rows = list(
-        CatalogueChange.objects.filter(number__gte=number, number__lte=target)
-        .order_by("number")
-        .values_list("number", "stamp", "full", "examples", "actors", "territories")
+        public_version.changes_between(number, target).values_list(
+            "number", "stamp", "full", "examples", "actors", "territories"
+        )
     )
     if len(rows) != target - number + 1 or rows[0][:2] != (number, stamp):
         return None

@@ -1,6 +1,6 @@
 """Example.version: optimistic locking of an example's edit form.
 
-Not to be confused with catalogue.versions, the public version that caches are keyed by.
+Not to be confused with core.public_version, the public version that caches are keyed by.
 
 `services.stamp_example` advances the version of an example whose own form (or import row)
 is saved; `bump_examples` advances it for examples changed through something else — a

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast, Concat, LPad
@@ -12,15 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from french.collation import french_order
 from french.text import fold, unique_slug
 
+from . import querysets
 from .choices import ActorType, ExampleOrigin, ExampleStatus, ObjectiveFamily, PartnerRole, Scale
-from .querysets import ActorQuerySet, ExampleQuerySet, PartnershipQuerySet
-from .validators import validate_rna, validate_siren
+from .validators import validate_color, validate_rna, validate_siren
 
 MIN_YEAR = 1945
 MAX_YEAR = 2100
 REFERENCE_PREFIX = "IA-"
-
-color_validator = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Une couleur s'écrit #RRVVBB."))
 
 
 class TimeStampedModel(models.Model):
@@ -31,16 +29,6 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class ObjectiveManager(models.Manager):
-    def get_by_natural_key(self, family, number):
-        return self.get(family=family, number=number)
-
-
 class Objective(models.Model):
     """A goal an example serves: one of the 17 ODD or of the 4 objectives of "faire alliance"."""
 
@@ -48,9 +36,9 @@ class Objective(models.Model):
     number = models.PositiveSmallIntegerField(_("numéro"))
     name = models.CharField(_("intitulé"), max_length=300)
     short_name = models.CharField(_("intitulé court"), max_length=100)
-    color = models.CharField(_("couleur"), max_length=7, validators=[color_validator])
+    color = models.CharField(_("couleur"), max_length=7, validators=[validate_color])
 
-    objects = ObjectiveManager()
+    objects = querysets.ObjectiveManager()
 
     class Meta:
         verbose_name = _("objectif")
@@ -90,7 +78,7 @@ class ReferenceList(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = SlugManager()
+    objects = querysets.SlugManager()
 
     class Meta:
         abstract = True
@@ -147,7 +135,7 @@ class Actor(TimeStampedModel):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = SlugManager.from_queryset(ActorQuerySet)()
+    objects = querysets.SlugManager.from_queryset(querysets.ActorQuerySet)()
 
     class Meta:
         verbose_name = _("acteur")
@@ -274,12 +262,18 @@ class Example(TimeStampedModel):
         related_name="+",
         editable=False,
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # This row's edit counter (catalogue.locking), not the public version (core.public_version).
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Compteur des enregistrements de l'exemple (verrouillage optimiste)."),
+    )
     # Kept current by catalogue.search: the weighted, stemmed document on PostgreSQL (SQLite
     # keeps it in an FTS5 table beside this one).
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = SlugManager.from_queryset(ExampleQuerySet)()
+    objects = querysets.SlugManager.from_queryset(querysets.ExampleQuerySet)()
 
     class Meta:
         verbose_name = _("exemple")
@@ -371,7 +365,7 @@ class Partnership(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
-    objects = PartnershipQuerySet.as_manager()
+    objects = querysets.PartnershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partenariat")
@@ -401,45 +395,3 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
-
-
-class CatalogueVersion(models.Model):
-    """The public version of the catalogue (one row; see catalogue.changes): renewed, in the
-    transaction of the write, only when what the public sees changes. Cached pages are keyed
-    by its random stamp, so that a rolled-back write or a restored backup can never make an
-    old page current again; each worker's facet index follows its number through the change
-    log."""
-
-    stamp = models.CharField(_("empreinte"), max_length=32)
-    number = models.PositiveBigIntegerField(_("numéro"), default=0)
-
-    class Meta:
-        verbose_name = _("version publique du catalogue")
-        verbose_name_plural = _("versions publiques du catalogue")
-
-    def __str__(self):
-        return f"{self.number} ({self.stamp})"
-
-
-class CatalogueChange(models.Model):
-    """One public change of the catalogue, as the facet indexes need it: which examples to read
-    again, which actors and territories to count again, or `full` for a change of reference
-    lists (an index is then rebuilt); `withdrawn` when an example left the public (copies
-    made before it — export files, the open-data archive — are withdrawn). Written by
-    catalogue.changes, kept for a while, pruned."""
-
-    number = models.PositiveBigIntegerField(_("numéro"), primary_key=True)
-    stamp = models.CharField(_("empreinte"), max_length=32)
-    examples = models.JSONField(_("exemples"), default=list)
-    actors = models.JSONField(_("acteurs"), default=list)
-    territories = models.JSONField(_("territoires"), default=list)
-    withdrawn = models.BooleanField(_("exemple retiré du public"), default=False)
-    full = models.BooleanField(_("listes de référence"), default=False)
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("changement public")
-        verbose_name_plural = _("changements publics")
-
-    def __str__(self):
-        return str(self.number)

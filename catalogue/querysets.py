@@ -1,4 +1,5 @@
-"""Reads of the catalogue: the one place that says which relations a page loads."""
+"""Reads of the catalogue: the one place that says which relations a page loads, and the
+managers that find a row by its natural key (fixtures, spreadsheets)."""
 
 import re
 from functools import reduce
@@ -167,3 +168,13 @@ class ActorQuerySet(InOrderMixin, models.QuerySet):
         return Partnership.objects.filter(
             actor=OuterRef("pk"), example__status=ExampleStatus.PUBLIE
         )
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ObjectiveManager(models.Manager):
+    def get_by_natural_key(self, family, number):
+        return self.get(family=family, number=number)

@@ -195,7 +195,7 @@ def set_relations(
     `items` pairs an example with the relations its spreadsheet row gives: any of `domains`,
     `odd`, `alliance`, `partnership_types` (lists of rows) and `partners` ([(actor, role)]).
     A key that is absent leaves that relation alone; with `replace`, the ones present replace
-    what the example had. The caller has stamped the examples' versions (their rows were
+    what the example had. The caller has advanced the examples' edit counters (their rows were
     saved just before) and named them to the write path.
     """
     if not items:

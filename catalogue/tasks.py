@@ -30,7 +30,8 @@ from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from . import versions
+from core import public_version
+
 from .filtersets import ExampleFilterSet
 from .sheets import columns, writers
 from .sheets.examples import example_rows
@@ -66,8 +67,8 @@ def write_export(context: TaskContext, *, query: str, extension: str, client: st
     digest of the address that asked) only counts the client's jobs in the queue."""
     with heartbeat(context.task_result.id):
         remove_old_exports()
-        # Read before the rows: the file shows at least this version (catalogue.versions).
-        number = versions.state()[0]
+        # Read before the rows: the file shows at least this version (core.public_version).
+        number = public_version.state()[0]
         params = QueryDict(query)
         filterset = ExampleFilterSet(params)
         if not filterset.is_valid():  # checked when queued; the reference data may have changed

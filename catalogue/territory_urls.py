@@ -2,8 +2,9 @@
 
 from django.urls import path
 
+from core.page_cache import public_page
+
 from . import territory_views as views
-from .caching import public_page
 
 app_name = "territoires"
 urlpatterns = [

@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 
+from core.page_cache import public_page
+
 from . import export_views, views
-from .caching import public_page
 
 app_name = "catalogue"
 urlpatterns = [

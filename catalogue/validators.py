@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import CharField, TextField
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 SIREN_RE = re.compile(r"^\d{9}$")
 # RNA: W, then the département (digits, or 2A/2B for Corsica), then digits: 10 characters.
 RNA_RE = re.compile(r"^W\d[\dAB]\d{7}$")
+# An objective's colour on the site and in the Fiches Repères.
+validate_color = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Une couleur s'écrit #RRVVBB."))
 
 
 def luhn_is_valid(digits: str) -> bool:

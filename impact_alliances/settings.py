@@ -140,11 +140,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # A PostgreSQL read replica (streaming replication of DATABASE_URL), optional: anonymous
 # public pages read it, everything else reads and writes the primary
-# (catalogue/routers.py, docs/scaling.md). In tests it is a mirror: it reads the test
+# (core/replica.py, docs/scaling.md). In tests it is a mirror: it reads the test
 # database that the primary replicates to it.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 POSTGRESQL = "django.db.backends.postgresql"
 DATABASE_ROUTERS = []
+# The apps whose public pages may read the replica; any other (auth, sessions, admin, axes,
+# tasks, contributions, core's public version…) reads the primary.
+DATABASE_REPLICA_APPS = {"catalogue", "territoires", "reperes", "opendata"}
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {POSTGRESQL}:
@@ -157,11 +160,11 @@ if DATABASE_REPLICA_URL:
         CONN_HEALTH_CHECKS=True,
         TEST={"MIRROR": "default"},
     )
-    DATABASE_ROUTERS = ["catalogue.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
     # Once the visitor is known (anonymous or not): only anonymous GETs read the replica.
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-        "catalogue.routers.ReplicaReadsMiddleware",
+        "core.replica.ReplicaReadsMiddleware",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -290,7 +293,7 @@ IMPORT_MAX_UNPACKED_SIZE = env.int("IMPORT_MAX_UNPACKED_SIZE", default=200 * 102
 IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=1000)
 IMPORT_MAX_CELL_LENGTH = env.int("IMPORT_MAX_CELL_LENGTH", default=100_000)  # characters
 # Local memory by default (one cache per process); CACHE_URL=redis://… shares one between
-# processes and machines. Public pages are keyed by the catalogue version, so the timeout
+# processes and machines. Public pages are keyed by the public version, so the timeout
 # only bounds memory, not staleness.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from catalogue.caching import public_page
+from core.page_cache import public_page
 
 from . import api, views
 from .csp import documentation, embeddable

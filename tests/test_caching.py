@@ -30,7 +30,7 @@ def test_cached_page_is_served_without_running_the_view(
 ):
     ExampleFactory(title="Verger partagé")
     client.get("/exemples/")
-    with django_assert_num_queries(1):  # the catalogue version
+    with django_assert_num_queries(1):  # the public version
         response = client.get("/exemples/")
     assert "Verger partagé" in response.content.decode()
 

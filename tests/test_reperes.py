@@ -296,7 +296,7 @@ def test_fiche_is_cached_until_the_catalogue_changes(client, sample, settings):
     ],
 )
 def test_fiche_query_count(client, sample, django_assert_num_queries, path, queries):
-    client.get(path)  # the facet index, built once per catalogue version
+    client.get(path)  # the facet index, built once per public version
     with django_assert_num_queries(queries):
         client.get(path)
 

@@ -21,8 +21,9 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from catalogue import facets, routers, services, versions
+from catalogue import facets, services
 from catalogue.choices import ExampleStatus
+from core import public_version, replica
 
 from .factories import ExampleFactory, UserFactory
 
@@ -95,7 +96,7 @@ def page_cache(settings):
 def replayed(number) -> float:
     """Seconds until the replica has replayed public version `number`."""
     start = time.perf_counter()
-    while routers.replica_number() < number:
+    while replica.replica_number() < number:
         if time.perf_counter() - start > REPLAY_TIMEOUT:
             pytest.fail(f"La réplique n'a pas rejoué la version {number} en {REPLAY_TIMEOUT} s.")
         time.sleep(0.001)
@@ -123,7 +124,7 @@ def test_replica_serves_public_reads_and_the_primary_writes_and_versions(
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         example = ExampleFactory(title="Verger partagé")
     assert not on_replica.captured_queries  # a write never touches the replica
-    replayed(versions.state()[0])
+    replayed(public_version.state()[0])
 
     with (
         CaptureQueriesContext(connections["default"]) as on_primary,
@@ -153,7 +154,7 @@ def publish_lags(count) -> list[float]:
     for _ in range(count):
         draft = ExampleFactory(status=ExampleStatus.BROUILLON)
         services.set_status(examples=[draft], user=None, status=ExampleStatus.PUBLIE)
-        lags.append(replayed(versions.state()[0]))
+        lags.append(replayed(public_version.state()[0]))
     return lags
 
 
@@ -170,7 +171,7 @@ def test_replica_shows_a_publish_once_replayed(client, reference_data, page_cach
         with connections["default"].cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
     ExampleFactory(title="Verger partagé")
-    replayed(versions.state()[0])
+    replayed(public_version.state()[0])
 
     with CaptureQueriesContext(connections["replica"]) as on_replica:
         page = client.get("/exemples/").content.decode()  # a new version: not cached yet
@@ -185,7 +186,7 @@ def test_replica_shows_a_publish_once_replayed(client, reference_data, page_cach
 
 def test_replica_behind_a_publish_never_caches_its_stale_data(client, reference_data, page_cache):
     ExampleFactory(title="Verger partagé")
-    replayed(versions.state()[0])
+    replayed(public_version.state()[0])
     assert "Verger partagé" in client.get("/exemples/").content.decode()
 
     replica_sql("SELECT pg_wal_replay_pause()")
@@ -194,15 +195,15 @@ def test_replica_behind_a_publish_never_caches_its_stale_data(client, reference_
             time.sleep(0.001)
         draft = ExampleFactory(title="Ressourcerie nouvelle", status=ExampleStatus.BROUILLON)
         services.set_status(examples=[draft], user=None, status=ExampleStatus.PUBLIE)
-        number, stamp = versions.state()
-        assert routers.replica_number() < number  # the replica has not seen the publish
+        number, stamp = public_version.state()
+        assert replica.replica_number() < number  # the replica has not seen the publish
 
         page = client.get("/exemples/").content.decode()
         assert "Ressourcerie nouvelle" in page  # read on the primary, this once
         cached, _headers = cache.get(f"page:{stamp}:/exemples/")
         assert "Ressourcerie nouvelle" in cached.decode()
         facets._index["value"] = None
-        with routers.replica_reads():  # as a page that is not cached (the API) builds it
+        with replica.replica_reads():  # as a page that is not cached (the API) builds it
             index = facets.current_index()
         assert (index.number, draft.pk in index.all) == (number, True)
         assert client.get(draft.get_absolute_url()).status_code == 200

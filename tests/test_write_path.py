@@ -1,6 +1,7 @@
 """The write path (catalogue.changes): the public version moves only when the public sees a
 change, and then in the write's own transaction; facet indexes follow the change log instead
-of being rebuilt; bulk writers never write back an older example version."""
+of being rebuilt; bulk writers never write back an example's older edit counter
+(Example.version, optimistic locking)."""
 
 import random
 
@@ -9,11 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalogue import changes, facets, search_index, services, versions
+from catalogue import changes, facets, search_index, services
 from catalogue.models import Domain, Example, Partnership
 from catalogue.sheets.engine import run_import
 from catalogue.sheets.examples import ExampleResource
 from contributions.services import create_proposal
+from core import public_version
 from territoires.models import Territory
 
 from .factories import ActorFactory, ExampleFactory
@@ -50,7 +52,7 @@ def test_drafts_proposals_and_archived_examples_leave_the_public_version_alone(
     archived = ExampleFactory(title="Archive ancienne", status="archive")
     ExampleFactory(title="Verger partagé")
     page = client.get("/exemples/").content
-    before = versions.state()
+    before = public_version.state()
     edit(draft, curator, title="Brouillon retouché")
     edit(archived, curator, summary="Une note de curateur.")
     services.mark_verified(examples=[draft, archived], user=curator)
@@ -64,17 +66,17 @@ def test_drafts_proposals_and_archived_examples_leave_the_public_version_alone(
         partners=[{"name": "Amicale laïque", "actor_type": "association", "role": "porteur"}],
         email="personne@example.org",
     )
-    assert versions.state() == before
+    assert public_version.state() == before
     assert client.get("/exemples/").content == page  # the cached page, still current
 
 
-def test_a_published_example_edited_or_unpublished_renews_the_version(client, curator):
+def test_a_published_example_edited_or_unpublished_renews_the_public_version(client, curator):
     example = ExampleFactory(title="Verger partagé")
-    before = versions.state()
+    before = public_version.state()
     edit(example, curator, title="Verger des voisins")
-    assert versions.state()[0] == before[0] + 1
+    assert public_version.state()[0] == before[0] + 1
     services.set_status(examples=[example], user=curator, status="brouillon")
-    assert versions.state()[0] == before[0] + 2
+    assert public_version.state()[0] == before[0] + 2
     assert "Verger des voisins" not in client.get("/exemples/").content.decode()
 
 
@@ -84,21 +86,21 @@ def test_a_form_saved_as_it_was_opened_changes_nothing_public(admin_client):
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data.update({"partnerships-TOTAL_FORMS": 0, "partnerships-INITIAL_FORMS": 0})
-    before = versions.state()
+    before = public_version.state()
     response = admin_client.post(f"/admin/catalogue/example/{example.pk}/change/", data)
     assert response.status_code == 302
-    assert versions.state() == before
+    assert public_version.state() == before
     data["title"] = "Verger des voisins"
     data["opened_version"] += 1
     assert admin_client.post(f"/admin/catalogue/example/{example.pk}/change/", data).status_code
-    assert versions.state()[0] == before[0] + 1
+    assert public_version.state()[0] == before[0] + 1
 
 
 def test_a_page_rendered_during_a_bulk_reindex_is_never_served_after_it(
     client, page_cache, monkeypatch
 ):
-    """The old code renewed the version before writing: a page rendered half-way was cached
-    under the new version and served after the end of the write."""
+    """The old code renewed the public version before writing: a page rendered half-way was
+    cached under the new version and served after the end of the write."""
     first = ExampleFactory(title="Verger Nord", summary="")
     second = ExampleFactory(title="Verger Sud", summary="")
     monkeypatch.setattr(search_index, "INDEX_BATCH_SIZE", 1)
@@ -119,13 +121,13 @@ def test_a_page_rendered_during_a_bulk_reindex_is_never_served_after_it(
 
 def test_a_change_written_and_rolled_back_leaves_no_trace(curator):
     example = ExampleFactory(title="Verger partagé")
-    before = versions.state()
+    before = public_version.state()
     with pytest.raises(RuntimeError), changes.writing() as change:
         change.examples([example.pk])
         Example.objects.filter(pk=example.pk).update(title="Perdu")
-        change.finish()  # even once the version has moved inside the transaction
+        change.finish()  # even once the public version has moved in the transaction
         raise RuntimeError
-    assert versions.state() == before
+    assert public_version.state() == before
     assert facets.current_index().stamp == before[1]
 
 
@@ -200,7 +202,7 @@ def test_a_new_worker_starts_from_the_snapshot_and_catches_up(builds, curator):
     facets._index["value"] = None  # a new worker
     index = facets.current_index()
     assert len(builds) == 1  # loaded and caught up, not built
-    assert index.stamp == versions.current()
+    assert index.stamp == public_version.current()
     assert set(index.of("domaine")["sante"]) == {example.pk}
 
 
@@ -233,7 +235,8 @@ def queries_of(action) -> int:
 
 def test_updating_examples_by_import_costs_the_same_queries_for_3_or_1000(curator, monkeypatch):
     """The reading of the file and the rows, one bulk UPDATE, the lock and check of the
-    versions, history lines, and the write path's fixed work with one reindex pass."""
+    examples' edit counters, history lines, and the write path's fixed work with one reindex
+    pass."""
     territory = Territory.objects.get(slug="commune-59350")
     examples = Example.objects.bulk_create(
         [
@@ -282,7 +285,7 @@ def test_deleting_an_example_costs_the_same_queries_with_1_or_5_partners(admin_c
     assert counts[1] == counts[5], counts
 
 
-# Bulk writers never write back an older version.
+# Bulk writers never write back an older edit counter (Example.version).
 
 
 def test_an_action_on_a_copy_loaded_earlier_keeps_a_form_saves_version(curator):
@@ -324,5 +327,5 @@ def test_a_worker_that_can_catch_up_never_reads_the_snapshot(curator, monkeypatc
         facets.cache, "get", lambda key, *a, **k: read.append(key) or real_get(key, *a, **k)
     )
     edit(example, curator, title="Verger des voisins")
-    assert facets.current_index().stamp == versions.current()
+    assert facets.current_index().stamp == public_version.current()
     assert facets.SNAPSHOT_KEY not in read

@@ -1,11 +1,11 @@
-"""Whole public pages cached for visitors, keyed by the catalogue version.
+"""Whole public pages cached for visitors, keyed by the public version.
 
 A page is the same for every visitor until what the public sees changes, and every such write
-renews the public version in its own transaction (catalogue.versions, catalogue.changes),
-so a cached page is never stale; the timeout only bounds how long an unused page holds
-memory. A cached page keeps its headers (a sitemap's X-Robots-Tag, a feed's Last-Modified).
-Never for a logged-in user (a curator sees drafts through the admin, and the page may show
-their name), never for anything but a GET answered 200.
+renews the public version in its own transaction (core.public_version), so a cached page is
+never stale; the timeout only bounds how long an unused page holds memory. A cached page
+keeps its headers (a sitemap's X-Robots-Tag, a feed's Last-Modified). Never for a logged-in
+user (a curator sees drafts through the admin, and the page may show their name), never for
+anything but a GET answered 200.
 """
 
 from functools import wraps
@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from . import routers, versions
+from . import public_version, replica
 
 # Headers that belong to one response, not to the page.
 UNCACHED = {"set-cookie", "vary", "content-length", "date"}
@@ -27,7 +27,7 @@ def public_page(view):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        number, stamp = versions.state()
+        number, stamp = public_version.state()
         key = f"page:{stamp}:{request.get_full_path()}"
         stored = cache.get(key)
         if stored is not None:
@@ -37,7 +37,7 @@ def public_page(view):
                 response[name] = value
         else:
             # Cached under `number`: not rendered from a replica that has not replayed it.
-            with routers.primary_unless_replayed(number):
+            with replica.primary_unless_replayed(number):
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()

@@ -2,13 +2,14 @@
 primary (docs/scaling.md).
 
 A read goes to the replica only where a few seconds of replication lag are harmless:
-inside a public request (`ReplicaReadsMiddleware`: an anonymous GET or HEAD), for the
-catalogue's public apps, outside any transaction on the primary (a write path reads what it
-is writing), and not while `use_primary()` holds. The public version and its change log are
-always read on the primary: they key cached pages and facet indexes, and must never look
-older than a write. What is keyed by that version (a cached page, a facet index) is built
-from the replica only when the replica has replayed that version
-(`primary_unless_replayed`), else from the primary for that once.
+inside a public request (`ReplicaReadsMiddleware`: an anonymous GET or HEAD), for the public
+apps that the project names (settings.DATABASE_REPLICA_APPS: core knows none of them),
+outside any transaction on the primary (a write path reads what it is writing), and not
+while `use_primary()` holds. The public version and its change log (core.models) are always
+read on the primary, core not being one of those apps: they key cached pages and facet
+indexes, and must never look older than a write. What is keyed by that version (a cached
+page, a facet index) is built from the replica only when the replica has replayed that
+version (`primary_unless_replayed`), else from the primary for that once.
 
 The admin, logged-in visitors, the task worker and management commands read the primary.
 """
@@ -17,15 +18,13 @@ import contextvars
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
+
+from .models import PublicVersion
 
 PRIMARY = "default"
 REPLICA = "replica"
-# Apps whose public pages may read the replica; any other app (auth, sessions, admin, axes,
-# tasks, contributions…) reads the primary.
-REPLICA_APPS = {"catalogue", "territoires", "reperes", "opendata"}
-# Read on the primary whatever the context: the public version and the change log.
-PRIMARY_MODELS = {"catalogue.catalogueversion", "catalogue.cataloguechange"}
 
 logger = logging.getLogger(__name__)
 
@@ -53,18 +52,26 @@ def use_primary():
         _pinned.reset(token)
 
 
-def reads_replica() -> bool:
-    """Would a public read made here go to the replica?"""
-    from catalogue.models import Example
+def _public_reads_here() -> bool:
+    """Is this a public request's read, outside `use_primary()` and outside any transaction
+    on the primary?"""
+    return (
+        _replica_reads.get()
+        and not _pinned.get()
+        and not transaction.get_connection(PRIMARY).in_atomic_block
+    )
 
-    return router.db_for_read(Example) == REPLICA
+
+def reads_replica() -> bool:
+    """Would a read of the public apps made here go to the replica? (Only with the router
+    installed, that is with DATABASE_REPLICA_URL.)"""
+    installed = any(isinstance(each, ReplicaRouter) for each in router.routers)
+    return installed and _public_reads_here()
 
 
 def replica_number() -> int:
     """The public version number the replica has replayed."""
-    from catalogue.models import CatalogueVersion
-
-    rows = CatalogueVersion.objects.using(REPLICA).filter(pk=1)
+    rows = PublicVersion.objects.using(REPLICA).filter(pk=1)
     return rows.values_list("number", flat=True).first() or 0
 
 
@@ -94,13 +101,7 @@ class ReplicaRouter:
     """DATABASE_ROUTERS entry, installed when DATABASE_REPLICA_URL is set."""
 
     def db_for_read(self, model, **hints):
-        if (
-            not _replica_reads.get()
-            or _pinned.get()
-            or model._meta.app_label not in REPLICA_APPS
-            or model._meta.label_lower in PRIMARY_MODELS
-            or transaction.get_connection(PRIMARY).in_atomic_block
-        ):
+        if model._meta.app_label not in settings.DATABASE_REPLICA_APPS or not _public_reads_here():
             return PRIMARY
         instance = hints.get("instance")
         if instance is not None and instance._state.db:
