@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from catalogue.choices import ActorType, ExampleStatus, ObjectiveFamily, Scale
 from catalogue.models import Example, Partnership
-from territoires.models import Territory, TerritoryLevel
+from territoires.models import Territory, TerritoryLevel, slug_at
 
 from .timing import fetch_json
 
@@ -99,10 +99,10 @@ def build(path: Path) -> int:
 
 def region_and_departement(path: str, names: dict) -> tuple[str, str]:
     """Names of the région and département in a territory path "/pays-fr/region-32/…"."""
-    slugs = path.strip("/").split("/")
-    region = next((s for s in slugs if s.startswith("region-")), "")
-    departement = next((s for s in slugs if s.startswith("departement-")), "")
-    return names.get(region, ""), names.get(departement, "")
+    return (
+        names.get(slug_at(path, TerritoryLevel.REGION), ""),
+        names.get(slug_at(path, TerritoryLevel.DEPARTEMENT), ""),
+    )
 
 
 def many_valued() -> dict:

@@ -18,8 +18,9 @@ from import_export.results import RowResult
 
 from . import import_jobs
 from .sheets import guide, writers
-from .sheets.engine import problems, run_import
+from .sheets.engine import run_import
 from .sheets.formats import FORMAT_BY_EXTENSION, FORMATS
+from .sheets.outcomes import problems
 from .sheets.rows import SpreadsheetError, check_size
 
 # Import and export, shared by the examples and the actors.

@@ -22,11 +22,11 @@ from collections import defaultdict
 from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import Aggregate, Exists, OuterRef, TextField
-from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from pyroaring import BitMap
 
 from core import public_version, replica
+from territoires.models import slug_at, slug_at_sql
 
 from . import search
 from .choices import ExampleStatus
@@ -43,9 +43,9 @@ FACET_FILTERS = {
     "region": "territoire",
     "departement": "territoire",
 }
-# Territory paths are "/pays-fr/region-32/departement-59/…": where each level's slug sits
-# (SQL's 1-based offset, length).
-PLACES = (("region", 10, 9), ("departement", 20, 15))
+# The place facets: each counts the région or département an example lies in (its slug on the
+# example's territory path, `territoires.models.slug_at`).
+PLACES = ("region", "departement")
 # Beyond this many examples changed since a worker's index, rebuilding is as quick.
 MAX_DELTA_EXAMPLES = 50_000
 SNAPSHOT_KEY = "facet-index-snapshot"
@@ -154,11 +154,11 @@ class FacetIndex:
             scales = _grouped(published.exclude(scale=""), "scale", "pk")
             places = {
                 facet: _grouped(
-                    published.annotate(place=Substr("territory__path", start, length)),
+                    published.annotate(place=slug_at_sql("territory__path", facet)),
                     "place",
                     "pk",
                 )
-                for facet, start, length in PLACES
+                for facet in PLACES
             }
         else:
             # A handful of examples: one query, grouped here the same way.
@@ -174,8 +174,8 @@ class FacetIndex:
             add("echelle", scale, pks)
         for facet, groups in places.items():
             for place, pks in groups:
-                if place and place.startswith(facet):
-                    add(facet, place.rstrip("/"), pks)
+                if place:
+                    add(facet, place, pks)
         # Link tables are read without a join back to the examples; drafts are masked out.
         for facet, through, column, names in (
             ("domaine", Example.domains.through, "domain", Domain),
@@ -265,15 +265,15 @@ def _grouped_here(published):
     """`(years, scales, places)` of a few examples, grouped in Python as `_grouped` groups in
     SQL, from one query."""
     years, scales = defaultdict(list), defaultdict(list)
-    places = {facet: defaultdict(list) for facet, _start, _length in PLACES}
+    places = {facet: defaultdict(list) for facet in PLACES}
     for pk, year, scale, path in published.values_list(
         "pk", "start_year", "scale", "territory__path"
     ):
         years[year].append(pk)
         if scale:
             scales[scale].append(pk)
-        for facet, start, length in PLACES:
-            places[facet][path[start - 1 : start - 1 + length]].append(pk)
+        for facet in PLACES:
+            places[facet][slug_at(path, facet)].append(pk)
     return (
         list(years.items()),
         list(scales.items()),

@@ -2,8 +2,6 @@
 managers that find a row by its natural key (fixtures, spreadsheets)."""
 
 import re
-from functools import reduce
-from operator import or_
 
 from django.db import models
 from django.db.models import (
@@ -74,16 +72,15 @@ class ExampleQuerySet(InOrderMixin, models.QuerySet):
         query from the indexes: the examples below any of their paths grouped by the place
         they are located in, UNION ALL those of the member communes of the EPCI among them,
         grouped by EPCI. Each place then counts for every listed territory on its path."""
-        from territoires.models import GROUPING_LEVELS
+        from territoires.models import GROUPING_LEVELS, below_paths, path_slugs
 
         territories = list(territories)
         counts = dict.fromkeys((t.pk for t in territories), 0)
         if not territories:
             return counts
         located = self.order_by()
-        below_paths = reduce(or_, (Q(territory__path__startswith=t.path) for t in territories))
         rows = (
-            located.filter(below_paths)
+            located.filter(below_paths(territories, through="territory"))
             .annotate(grouping=Value(0, output_field=BigIntegerField()))
             .values_list("territory__path", "grouping")
             .annotate(number=Count("pk"))
@@ -102,7 +99,7 @@ class ExampleQuerySet(InOrderMixin, models.QuerySet):
             if grouping:
                 counts[grouping] += number
                 continue
-            for slug in path.strip("/").split("/"):
+            for slug in path_slugs(path):
                 if slug in pks_by_slug:
                     counts[pks_by_slug[slug]] += number
         return counts

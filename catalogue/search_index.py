@@ -40,7 +40,7 @@ class DocumentSources:
 
     def documents(self, ids) -> dict[int, dict[str, str]]:
         """{example id: {part: text}} for these examples."""
-        from territoires.models import Territory
+        from territoires.models import Territory, ancestor_slugs
 
         from .models import Example, Partnership
 
@@ -69,11 +69,7 @@ class DocumentSources:
             name, path = places[territory_id]
             # Its région and département, not its EPCI: "lille" is not every commune of the
             # Métropole Européenne de Lille.
-            above = [
-                self.places[slug]
-                for slug in path.strip("/").split("/")[1:-1]
-                if slug in self.places
-            ]
+            above = [self.places[slug] for slug in ancestor_slugs(path) if slug in self.places]
             parts = [name, *above, *context[pk]]
             result[pk] = {"A": title, "B": summary, "C": " ".join(parts), "D": description}
         return result

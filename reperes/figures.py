@@ -23,7 +23,7 @@ from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example, Partnership
 from catalogue.querystrings import query_adding, query_with
 from french.text import sort_key
-from territoires.models import Territory, TerritoryLevel
+from territoires.models import Territory, TerritoryLevel, path_slugs
 
 from . import charts, francemap
 from .charts import Bar, Column
@@ -277,7 +277,7 @@ def territory_map(subject, index, within, departements) -> dict:
         if territory.level == TerritoryLevel.REGION:
             highlighted = {t.slug for t in departements if t.parent_id == territory.pk}
         else:
-            highlighted = set(territory.path.strip("/").split("/"))
+            highlighted = set(path_slugs(territory.path))
     return francemap.france_map(
         departements,
         counts,

@@ -20,28 +20,12 @@ if ! bindir=$(find_bindir); then
   exit 3
 fi
 
-workdir=$(mktemp -d -t impact-alliances-pg.XXXXXX)
-as_owner=()
-if [ "$(id -u)" = 0 ]; then
-  id postgres >/dev/null 2>&1 || useradd --system --home-dir "$workdir" --shell /usr/sbin/nologin postgres
-  chown postgres "$workdir"
-  chmod 700 "$workdir"
-  as_owner=(runuser -u postgres --)
-fi
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-
-cleanup() {
-  "${as_owner[@]}" "$bindir/pg_ctl" -D "$workdir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT INT TERM
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
+pg_workdir pg
 
 "${as_owner[@]}" "$bindir/initdb" -D "$workdir/data" -U postgres -A trust -E UTF8 \
   --locale=C.UTF-8 >"$workdir/initdb.log" 2>&1 || { cat "$workdir/initdb.log" >&2; exit 1; }
-"${as_owner[@]}" "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $workdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { cat "$workdir/server.log" >&2; exit 1; }
+pg_start "-c synchronous_commit=off -c full_page_writes=off"
 
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') temporaire sur 127.0.0.1:$port ($workdir)"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/impact_alliances"

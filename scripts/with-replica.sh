@@ -15,29 +15,15 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/pg_basebackup" ]; then
 fi
 primary_port=$(python3 -c 'import os, urllib.parse; print(urllib.parse.urlsplit(os.environ["DATABASE_URL"]).port)')
 
-workdir=$(mktemp -d -t impact-alliances-replica.XXXXXX)
-as_owner=()
-if [ "$(id -u)" = 0 ]; then
-  chown postgres "$workdir"
-  chmod 700 "$workdir"
-  as_owner=(runuser -u postgres --)
-fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-
-cleanup() {
-  "${as_owner[@]}" "$bindir/pg_ctl" -D "$workdir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT INT TERM
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
+pg_workdir replica
 
 # -R writes standby.signal and primary_conninfo: the copy starts as a hot standby that
 # streams the primary's WAL.
 "${as_owner[@]}" "$bindir/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
   -D "$workdir/data" -R -X stream -c fast >"$workdir/basebackup.log" 2>&1 \
   || { cat "$workdir/basebackup.log" >&2; exit 1; }
-"${as_owner[@]}" "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $workdir -c fsync=off -c hot_standby=on" \
-  start >/dev/null || { cat "$workdir/server.log" >&2; exit 1; }
+pg_start "-c hot_standby=on"
 
 echo "Réplique PostgreSQL temporaire sur 127.0.0.1:$port ($workdir)"
 export DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:$port/impact_alliances"

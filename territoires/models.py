@@ -2,10 +2,11 @@
 
 import re
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Replace, Substr
 from django.db.models.lookups import PatternLookup, StartsWith
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,50 @@ class PathStartsWith(StartsWith):
         return f"{lhs} GLOB ({rhs} || '*')", [*lhs_params, *rhs_params]
 
 
+# --- Paths: everything below a territory, and what a path lies in ----------------------------
+# Every question of the form "below this territory" or "in which région" is answered here, from
+# `path` ("/pays-fr/region-32/departement-59/commune-59350/"), and nowhere else.
+
+
+def below_paths(territories, through: str = "") -> Q:
+    """The territories on or below the paths of any of `territories` (or, `through` a relation
+    to a territory such as "territory", the rows located there): one index range scan per
+    territory (`PathStartsWith`). An EPCI's path has nothing below it; `Territory.below()` adds
+    its member communes."""
+    lookup = f"{through}__path__startswith" if through else "path__startswith"
+    return reduce(or_, (Q(**{lookup: territory.path}) for territory in territories))
+
+
+def path_slugs(path: str) -> list[str]:
+    """The slugs along a path, from the pays down to the territory itself."""
+    return path.strip("/").split("/")
+
+
+def ancestor_slugs(path: str) -> list[str]:
+    """The slugs of the territories a path lies in, from the pays down to its parent."""
+    return path_slugs(path)[:-1]
+
+
+# Where the région's and the département's slug sit on every path (SQL's 1-based offset, the
+# longest slug: "departement-974"): "/pays-fr/" and "region-NN/" have a fixed length, so the
+# database can group rows by région or département without a join. `tests/test_territories.py`
+# checks the offsets against every loaded territory.
+LEVEL_SLICES = {TerritoryLevel.REGION: (10, 9), TerritoryLevel.DEPARTEMENT: (20, 15)}
+
+
+def slug_at(path: str, level: str) -> str:
+    """The slug of the région or département (`level`) a path lies in, the territory itself
+    when it is one; "" above that level."""
+    start, length = LEVEL_SLICES[level]
+    return path[start - 1 : start - 1 + length].rstrip("/")
+
+
+def slug_at_sql(field: str, level: str):
+    """`slug_at` as an SQL expression over the path `field` (e.g. "territory__path")."""
+    start, length = LEVEL_SLICES[level]
+    return Replace(Substr(field, start, length), Value("/"), Value(""))
+
+
 # What a code typed in the finder names: "59", "2A", "974" a département (never the région
 # that shares its number), "59350", "2A004" a commune, a SIREN an intercommunality.
 CODE_LEVELS = [
@@ -109,7 +154,7 @@ class TerritoryQuerySet(models.QuerySet):
         """The territories that `located` (rows whose first value is a territory's path)
         lie in, and every territory above them, in path order."""
         paths = {path for (path, *_rest) in located if path}
-        slugs = {slug for path in paths for slug in path.strip("/").split("/")}
+        slugs = {slug for path in paths for slug in path_slugs(path)}
         return self.filter(slug__in=slugs).order_by("path", "pk")
 
     def with_parent(self):
@@ -210,18 +255,18 @@ class Territory(models.Model):
         return queryset
 
     def below(self):
-        """The condition `descendants()` applies: a path prefix, or for an EPCI (nothing hangs
-        below it in the paths) itself and its members, as a UNION that every database
-        answers from its indexes (an OR with a subquery would scan every territory)."""
+        """The condition `descendants()` applies: a path prefix (`below_paths`), or for an EPCI
+        (nothing hangs below it in the paths) itself and its members, as a UNION that every
+        database answers from its indexes (an OR with a subquery would scan every territory)."""
         if self.level in GROUPING_LEVELS:
             members = Territory.member_of.through.objects.filter(to_territory=self)
             itself = Territory.objects.filter(pk=self.pk).order_by().values("pk")
             return Q(pk__in=members.values("from_territory").union(itself, all=True))
-        return Q(path__startswith=self.path)
+        return below_paths([self])
 
     def ancestors(self):
         """From the pays down to the parent, for breadcrumbs (one query)."""
-        slugs = self.path.strip("/").split("/")[:-1]
+        slugs = ancestor_slugs(self.path)
         by_slug = {t.slug: t for t in Territory.objects.filter(slug__in=slugs)}
         return [by_slug[slug] for slug in slugs if slug in by_slug]
 
@@ -229,7 +274,7 @@ class Territory(models.Model):
         """What a visitor walks through down to this territory, in one query: pays, région,
         département and, for a commune, its intercommunality (the smallest when it has
         several, like an EPT inside the Métropole du Grand Paris)."""
-        slugs = self.path.strip("/").split("/")[:-1]
+        slugs = ancestor_slugs(self.path)
         above = Territory.objects.filter(slug__in=slugs).order_by()
         if self.level == TerritoryLevel.COMMUNE:
             above = above.union(self.member_of.order_by(), all=True)

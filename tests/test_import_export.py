@@ -12,9 +12,9 @@ from catalogue.models import Actor, Example, Partnership
 from catalogue.sheets import columns
 from catalogue.sheets.actors import ActorResource, actors_dataset
 from catalogue.sheets.cells import neutralise_formula
-from catalogue.sheets.engine import problems
 from catalogue.sheets.examples import ExampleResource, examples_dataset
 from catalogue.sheets.formats import CSV, ODS, XLSX, read_dataset
+from catalogue.sheets.outcomes import problems
 from catalogue.sheets.readers import check_shared_strings
 from catalogue.sheets.rows import SpreadsheetError
 from catalogue.validators import luhn_is_valid

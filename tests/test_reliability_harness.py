@@ -3,16 +3,9 @@
 import pytest
 from django.http import QueryDict
 
-from benchmarks.reliability import (
-    IMPORT_ENDED,
-    PHASES,
-    FormReader,
-    job_id_of,
-    parse_phases,
-    wait_for,
-    worker_phases,
-    worker_report_lines,
-)
+from benchmarks.reliability.client import IMPORT_ENDED, FormReader
+from benchmarks.reliability.phases import PHASES, parse_phases, worker_phases, worker_report_lines
+from benchmarks.reliability.worker import job_id_of, wait_for
 
 from .factories import ExampleFactory
 

@@ -9,9 +9,9 @@ import tablib
 
 from catalogue.models import Actor, Example
 from catalogue.sheets.actors import ActorResource
-from catalogue.sheets.engine import problems
 from catalogue.sheets.examples import ExampleResource
 from catalogue.sheets.formats import read_dataset
+from catalogue.sheets.outcomes import problems
 from french.text import fold
 
 from .factories import ActorFactory

@@ -1,7 +1,15 @@
 import pytest
 
 from catalogue.models import Example
-from territoires.models import Territory
+from territoires.models import (
+    Territory,
+    TerritoryLevel,
+    ancestor_slugs,
+    below_paths,
+    path_slugs,
+    slug_at,
+    slug_at_sql,
+)
 
 from .factories import ExampleFactory
 
@@ -94,3 +102,39 @@ def test_territoires_imports_nothing_from_the_catalogue():
                 imported |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
     assert {module for _name, module in imported} & {"catalogue"} == set()
     assert ("models.py", "french") in imported  # its text helpers come from the neutral package
+
+
+def test_slug_at_finds_the_region_and_departement_of_every_territory():
+    """The fixed offsets of `slug_at` (the facets group by them in SQL) hold for every path."""
+    levels = {t.pk: (t.level, t.slug) for t in Territory.objects.only("level", "slug")}
+    parents = dict(Territory.objects.values_list("pk", "parent"))
+    annotated = Territory.objects.annotate(
+        region=slug_at_sql("path", TerritoryLevel.REGION),
+        departement=slug_at_sql("path", TerritoryLevel.DEPARTEMENT),
+    )
+    for pk, path, region, departement in annotated.values_list(
+        "pk", "path", "region", "departement"
+    ):
+        found, above = {}, pk
+        while above is not None:
+            level, slug = levels[above]
+            found[level] = slug
+            above = parents[above]
+        assert slug_at(path, TerritoryLevel.REGION) == region == found.get("region", "")
+        assert slug_at(path, TerritoryLevel.DEPARTEMENT) == departement
+        assert departement == found.get("departement", "")
+
+
+def test_below_paths_covers_several_territories_and_their_descendants(lille):
+    nord, paris = Territory.objects.filter(slug__in=["departement-59", "commune-75056"])
+    below = Territory.objects.filter(below_paths([nord, paris]))
+    assert below.filter(pk=lille.pk).exists()
+    assert below.filter(pk=nord.pk).exists() and below.filter(pk=paris.pk).exists()
+    assert not below.filter(slug="departement-62").exists()
+    in_lille = ExampleFactory(territory=lille)
+    assert set(Example.objects.filter(below_paths([nord], through="territory"))) == {in_lille}
+
+
+def test_ancestor_slugs_run_from_the_pays_to_the_parent(lille):
+    assert ancestor_slugs(lille.path) == ["pays-fr", "region-32", "departement-59"]
+    assert path_slugs(lille.path) == [*ancestor_slugs(lille.path), lille.slug]

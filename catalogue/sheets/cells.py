@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from territoires.models import Territory, TerritoryLevel
+from territoires.models import Territory, TerritoryLevel, slug_at
 
 from .lookups import Lookups, UnknownValue, fold
 from .rows import Formula
@@ -172,13 +172,10 @@ def place_names() -> dict[str, str]:
 
 def place_cells(path: str, names: dict[str, str]) -> tuple[str, str]:
     """The département and région a territory lies in (itself when it is one), by its path."""
-    departement = region = ""
-    for slug in path.strip("/").split("/"):
-        if slug.startswith(f"{TerritoryLevel.DEPARTEMENT}-"):
-            departement = names.get(slug, "")
-        elif slug.startswith(f"{TerritoryLevel.REGION}-"):
-            region = names.get(slug, "")
-    return departement, region
+    return (
+        names.get(slug_at(path, TerritoryLevel.DEPARTEMENT), ""),
+        names.get(slug_at(path, TerritoryLevel.REGION), ""),
+    )
 
 
 def join_cell(values) -> str:

@@ -1,56 +1,24 @@
 """The import engine shared by the examples and the actors sheets: headers, limits, checks,
 the preview's notes (changes, duplicates), all-or-nothing writes, and `run_import`, the one
-function that runs a whole import (the admin's confirmation calls it; so may a worker)."""
+function that runs a whole import (the admin's confirmation calls it; so may a worker).
+What an import found and did (its problems, its outcome, its history lines): `outcomes.py`."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.instance_loaders import CachedInstanceLoader
-from import_export.results import Result, RowResult
+from import_export.results import RowResult
 
 from .. import changes, services
 from .cells import attribute_value, cell_text, header_key
 from .formats import read_dataset
+from .outcomes import ImportOutcome, Problem, log_history, problems
 from .rows import SpreadsheetError
-
-
-@dataclass
-class Problem:
-    """One thing wrong in a file: where (line as in the spreadsheet, column), what, why."""
-
-    line: int | None
-    column: str
-    value: str
-    message: str
-
-
-def problems(result) -> list[Problem]:
-    """Every problem of an import result, in file order, for the preview and for tests."""
-    found = []
-    headers = list(result.diff_headers or [])
-    for error in result.base_errors:
-        found.append(Problem(None, "", "", str(error.error)))
-    for number, errors in result.row_errors():
-        for error in errors:
-            found.append(
-                Problem(number + 1, "", "", _("Erreur inattendue : %(e)s") % {"e": error.error})
-            )
-    for row in result.invalid_rows:
-        for column, messages in row.error_dict.items():
-            value = ""
-            if column in headers and headers.index(column) < len(row.values):
-                value = cell_text(row.values[headers.index(column)])
-            label = "" if column == NON_FIELD_ERRORS else column
-            for message in messages:
-                found.append(Problem(row.number + 1, label, value, str(message)))
-    return sorted(found, key=lambda p: (p.line or 0, p.column))
 
 
 class SheetResource(resources.ModelResource):
@@ -361,23 +329,6 @@ EMPTY = ("", None, (), frozenset())
 FILE_ROW = "ligne du fichier"
 
 
-@dataclass
-class ImportOutcome:
-    """What an import did: the library's result (None when the file could not be read) and
-    every problem found, in file order."""
-
-    result: Result | None
-    problems: list[Problem]
-
-    @property
-    def succeeded(self) -> bool:
-        return self.result is not None and not self.problems
-
-    @property
-    def totals(self) -> dict:
-        return dict(self.result.totals) if self.result is not None else {}
-
-
 def run_import(
     *,
     data: bytes,
@@ -410,25 +361,3 @@ def run_import(
     except services.StaleRows as error:
         return ImportOutcome(None, [Problem(None, "", "", str(error))])
     return ImportOutcome(result, found)
-
-
-HISTORY_MESSAGES = {
-    RowResult.IMPORT_TYPE_NEW: (ADDITION, "Créé par import du fichier « %s »"),
-    RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "Modifié par import du fichier « %s »"),
-}
-
-
-def log_history(result, *, user, file_name: str) -> None:
-    """One history line for each row created or changed, in `user`'s name."""
-    if user is None:
-        return
-    for import_type, (flag, message) in HISTORY_MESSAGES.items():
-        instances = [row.instance for row in result.rows if row.import_type == import_type]
-        if instances:
-            LogEntry.objects.log_actions(
-                user.pk,
-                instances,
-                flag,
-                change_message=message % file_name,
-                single_object=len(instances) == 1,
-            )

@@ -14,7 +14,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from french.text import fold as fold_text
-from territoires.models import LEVEL_RANK, Territory, TerritoryLevel, code_level
+from territoires.models import LEVEL_RANK, Territory, TerritoryLevel, code_level, slug_at
 
 from ..choices import ObjectiveFamily, PartnerRole
 from ..models import Actor, Domain, Objective, PartnershipType
@@ -95,19 +95,16 @@ class TerritoryCell:
         if self.departement:
             if territory.level == TerritoryLevel.DEPARTEMENT:
                 return territory.code == self.departement
-            below = f"/{Territory.make_slug(TerritoryLevel.DEPARTEMENT, self.departement)}/"
-            return below in territory.path
+            departement = Territory.make_slug(TerritoryLevel.DEPARTEMENT, self.departement)
+            return slug_at(territory.path, TerritoryLevel.DEPARTEMENT) == departement
         return True
 
 
 def departement_code(territory) -> str:
     if territory.level == TerritoryLevel.DEPARTEMENT:
         return territory.code
-    prefix = f"{TerritoryLevel.DEPARTEMENT}-"
-    for slug in territory.path.strip("/").split("/"):
-        if slug.startswith(prefix):
-            return slug.removeprefix(prefix).upper()
-    return ""
+    slug = slug_at(territory.path, TerritoryLevel.DEPARTEMENT)
+    return slug.removeprefix(f"{TerritoryLevel.DEPARTEMENT}-").upper()
 
 
 def unambiguous_forms(candidates) -> list[str]:

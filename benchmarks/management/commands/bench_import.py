@@ -28,9 +28,9 @@ from import_export.instance_loaders import ModelInstanceLoader
 
 from catalogue.choices import ActorType, PartnerRole
 from catalogue.models import Actor, Domain, Example
-from catalogue.sheets.engine import problems
 from catalogue.sheets.examples import ExampleResource
 from catalogue.sheets.formats import FORMAT_BY_EXTENSION, read_dataset
+from catalogue.sheets.outcomes import problems
 from territoires.models import Territory, TerritoryLevel
 
 BENCH_USER = "mesure-import"

@@ -12,7 +12,7 @@ set (scripts/with-postgres.sh does it) and preferably a shared CACHE_URL. Five p
 4. a curator imports 20,000 rows through the admin: preview, then confirmation by the worker;
 5. the SQLite default (a new file): 5 readers and 5 curators saving and running actions;
 6-8. the task worker killed mid-export and mid-import, an ODS near the cap with the worker
-   under a memory limit, a login flood from one address (benchmarks/reliability.py).
+   under a memory limit, a login flood from one address (benchmarks/reliability/).
 `--phases kill,oom,login` runs only those (load, restart, exports, import, sqlite, kill,
 oom, login).
 Figures in var/reliability/report.md (and .json).
@@ -36,8 +36,11 @@ from django.db import connection, connections
 from django.http import QueryDict
 from django.test import Client
 
-from benchmarks import load, reliability, servers, timing
+from benchmarks import load, servers, timing
 from benchmarks.management.commands import bench_import
+from benchmarks.reliability import client, visitors
+from benchmarks.reliability.phases import PHASES, parse_phases, worker_phases
+from benchmarks.reliability.report import report
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example, Partnership
 from catalogue.sheets.formats import FORMAT_BY_EXTENSION
@@ -75,13 +78,13 @@ class Command(BaseCommand):
         parser.add_argument("--examples", type=int, default=24_000)
         parser.add_argument("--seconds", type=int, default=60, help="durée de chaque charge")
         parser.add_argument("--restart-at", type=int, default=20, help="seconde du redémarrage")
-        parser.add_argument("--phases", default="all", help=", ".join(reliability.PHASES))
+        parser.add_argument("--phases", default="all", help=", ".join(PHASES))
 
     def handle(self, *args, examples, seconds, restart_at, phases, **options):
         if connection.vendor != "postgresql" or not os.environ.get("PG_RESTART_COMMAND"):
             raise CommandError("À lancer par « make reliability » (PostgreSQL jetable).")
         try:
-            phases = reliability.parse_phases(phases)
+            phases = parse_phases(phases)
         except ValueError as error:
             raise CommandError(str(error)) from None
         OUT.mkdir(parents=True, exist_ok=True)
@@ -108,14 +111,14 @@ class Command(BaseCommand):
         if "sqlite" in phases:
             self.say(f"5/8 défaut SQLite : 5 lecteurs et 5 curateurs pendant {seconds} s")
             self.results["sqlite"] = self.sqlite_writers(seconds)
-        self.results |= reliability.worker_phases(
+        self.results |= worker_phases(
             phases, env=env, out=OUT, gunicorn_args=GUNICORN, import_file=self.import_file,
             say=self.say,
         )  # fmt: skip
         (OUT / "report.json").write_text(json.dumps(self.results, indent=2, ensure_ascii=False))
-        report = self.report()
-        (OUT / "report.md").write_text(report)
-        self.stdout.write(report)
+        report_text = report(self.results, gunicorn=GUNICORN, lease=settings.JOB_LEASE_SECONDS)
+        (OUT / "report.md").write_text(report_text)
+        self.stdout.write(report_text)
 
     def say(self, message):
         self.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}")
@@ -190,7 +193,7 @@ class Command(BaseCommand):
     # --- the phases ----------------------------------------------------------------------
 
     def with_restart(self, port, paths, seconds, restart_at):
-        watcher = reliability.Watcher(port, every=0.1)
+        watcher = client.Watcher(port, every=0.1)
         restart = {}
 
         def restart_postgres():
@@ -223,14 +226,14 @@ class Command(BaseCommand):
         }
 
     def exports_at_once(self, port, paths):
-        watcher = reliability.Watcher(port, every=0.2)
+        watcher = client.Watcher(port, every=0.2)
         watcher.start()
         deadline = time.monotonic() + 300
         outcomes = [None] * len(paths)
 
         def one(index, path):
             address = f"10.99.0.{index + 1}"
-            outcomes[index] = (path, *reliability.export(port, path, address, deadline=deadline))
+            outcomes[index] = (path, *client.export(port, path, address, deadline=deadline))
 
         threads = [threading.Thread(target=one, args=(i, p)) for i, p in enumerate(paths)]
         for thread in threads:
@@ -263,7 +266,7 @@ class Command(BaseCommand):
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
         connections.close_all()
-        figures = reliability.import_through_admin(
+        figures = client.import_through_admin(
             port, cookie, "import-20000.xlsx", content, deadline=time.monotonic() + 900
         )
         figures["rows"] = IMPORT_ROWS
@@ -283,16 +286,16 @@ class Command(BaseCommand):
             line = next(x for x in made.stdout.splitlines() if x.startswith("JSON "))
             setup = json.loads(line.removeprefix("JSON "))
             port = servers.free_port()
-            readers, curators = reliability.Tally(), reliability.Tally()
+            readers, curators = visitors.Tally(), visitors.Tally()
             reader_paths = ["/exemples/", "/exemples/?q=jardin", "/territoires/region-32/",
                             *(f"/exemples/{slug}/" for slug in setup["slugs"])]  # fmt: skip
             with self.application(port, env, "sqlite"):
                 deadline = time.monotonic() + seconds
                 threads = [
-                    *(threading.Thread(target=reliability.reader,
+                    *(threading.Thread(target=visitors.reader,
                                        args=(port, reader_paths, readers, deadline))
                       for _ in range(5)),
-                    *(threading.Thread(target=reliability.curator,
+                    *(threading.Thread(target=visitors.curator,
                                        args=(port, cookie, setup["ids"], curators, deadline, n))
                       for n, cookie in enumerate(setup["cookies"])),
                 ]  # fmt: skip
@@ -307,71 +310,6 @@ class Command(BaseCommand):
             "locked_in_pages": readers.locked + curators.locked,
             "locked_in_log": log.count("database is locked"),
         }
-
-    # --- the report ----------------------------------------------------------------------
-
-    def report(self):
-        r = self.results
-
-        def load_line(f):
-            return (
-                f"{f['requests']} requêtes en {f['seconds']:.0f} s ({f['rps']:.0f}/s), "
-                f"p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms ; 5xx : {f['status_5xx']}, "
-                f"429 : {f['status_429']}, autres non-2xx/3xx : "
-                f"{f['non_2xx_3xx'] - f['status_5xx'] - f['status_429']}, erreurs de socket : "
-                f"{sum(f['socket_errors'].values())} {f['socket_errors']}"
-            )
-
-        lines = [
-            f"# make reliability — {r['examples']} exemples publiés, PostgreSQL, "
-            f"gunicorn {' '.join(GUNICORN[:4])} et un worker de tâches",
-            "",
-        ]
-        if mixed := r.get("mixed"):
-            lines.append(f"1. Charge mixte ({load.CONNECTIONS} connexions) : {load_line(mixed)}.")
-        if restart := r.get("restart"):
-            lines.append(
-                f"2. Redémarrage de PostgreSQL (« pg_ctl restart -m fast », "
-                f"{(restart['restart_seconds'] or 0):.1f} s) pendant la charge : "
-                f"{load_line(restart)} ; /healthz : {restart['healthz']['failures']} échecs sur "
-                f"{restart['healthz']['checks']}, de nouveau 200 "
-                + (
-                    f"{restart['healthz_back_after_s']:.1f} s après le début du redémarrage."
-                    if restart["healthz_back_after_s"] is not None
-                    else "sans jamais avoir échoué."
-                )
-            )
-        if exports := r.get("exports"):
-            lines += [
-                f"3. Exports simultanés : /healthz {exports['healthz']['checks']} fois, "
-                f"p50 {exports['healthz']['p50_ms']:.0f} ms, max "
-                f"{exports['healthz']['max_ms']:.0f} ms, {exports['healthz']['failures']} "
-                f"échecs.",
-                *(
-                    f"   - `{e['path']}` : {e['outcome']}, {e['status']}, "
-                    f"{e['bytes'] // 1024} Ko, {e['seconds']:.1f} s"
-                    for e in exports["exports"]
-                ),
-                f"   Worker de tâches relancé (comme systemd) : {r.get('worker_restarts')} fois.",
-            ]
-        if imported := r.get("import"):
-            lines.append(
-                f"4. Import de {imported['rows']} lignes (XLSX) par l'administration : aperçu "
-                f"{imported.get('preview_status')} en {imported.get('preview_seconds', 0):.1f} s, "
-                f"confirmation {imported.get('confirm_status')} en "
-                f"{imported.get('confirm_seconds', 0):.1f} s, puis worker "
-                f"{imported.get('worker_seconds', 0):.0f} s : « {imported.get('outcome')} » ; "
-                f"{imported['written']} exemples en base."
-            )
-        if sqlite := r.get("sqlite"):
-            lines.append(
-                f"5. Défaut SQLite, 5 lecteurs et 5 curateurs : lecteurs {sqlite['readers']}, "
-                f"curateurs {sqlite['curators']} ; « database is locked » : "
-                f"{sqlite['locked_in_pages']} dans les pages, {sqlite['locked_in_log']} dans le "
-                f"journal."
-            )
-        lines += [*reliability.worker_report_lines(r, settings.JOB_LEASE_SECONDS), ""]
-        return "\n".join(lines)
 
 
 class Supervised(threading.Thread):
