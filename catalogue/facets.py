@@ -11,8 +11,9 @@ reads only those again (milliseconds). It is built whole only for a change of re
 lists or a bulk load, or when it is too far behind; and a new worker starts from the last
 snapshot that a worker left in the shared cache, then catches up from the log.
 
-Filters that are not facets (words, a deeper territory, an actor, years) give their ids
-through the FilterSet's own filter methods.
+The index is read for a list by catalogue.selectors (the matches, the facet counts, the
+order); filters that are not facets (words, a deeper territory, an actor, years) give their
+ids there through the FilterSet's own filter methods.
 """
 
 import threading
@@ -28,7 +29,6 @@ from pyroaring import BitMap
 from core import public_version, replica
 from territoires.models import slug_at, slug_at_sql
 
-from . import search
 from .choices import ExampleStatus
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
@@ -86,11 +86,11 @@ class FacetIndex:
         index._read(None)
         published = Example.objects.filter(status=ExampleStatus.PUBLIE).order_by()
         index.territories = BitMap(
-            pk for (pk,) in _raw_rows(published.values_list("territory_id").distinct())
+            pk for (pk,) in raw_rows(published.values_list("territory_id").distinct())
         )
         public_links = Partnership.objects.filter(example__status=ExampleStatus.PUBLIE)
         index.actors = BitMap(
-            pk for (pk,) in _raw_rows(public_links.order_by().values_list("actor_id").distinct())
+            pk for (pk,) in raw_rows(public_links.order_by().values_list("actor_id").distinct())
         )
         return index
 
@@ -284,7 +284,7 @@ def _grouped_here(published):
 def _peers(partnerships) -> dict[str, list[int]]:
     peers = defaultdict(list)
     rows = partnerships.peers().values_list("example", "actor__actor_type")
-    for example, actor_type in _raw_rows(rows):
+    for example, actor_type in raw_rows(rows):
         peers[actor_type].append(example)
     return peers
 
@@ -350,60 +350,7 @@ def _changes_between(number, stamp, target) -> dict | None:
     return delta
 
 
-def facet_counts(filterset) -> dict[str, dict[str, int]]:
-    """{facet: {value: count}} plus {"total": {"": n}} for a valid FilterSet.
-
-    Each "any of" facet counts over the examples that the other filters keep, so the number
-    beside a value is what choosing it alone in its facet would give; actor types combine
-    (an alliance between all of them), so theirs count within the current results.
-    """
-    index = current_index()
-    data = filterset.form.cleaned_data
-    kept = {}  # filter name -> the examples it keeps
-    for name, value in data.items():
-        if name not in filterset.filters or name in ("tri", "page") or value in (None, "", []):
-            continue
-        kept[name] = _kept_by(filterset, index, name, value)
-
-    def without(excluded):
-        result = BitMap(index.all)
-        for name, ids in kept.items():
-            if name != excluded:
-                result &= ids
-        return result
-
-    everything = without(None)
-    filterset.facet_index = index
-    filterset.matching_ids = everything if kept else None
-    counts = {"total": {"": len(everything)}}
-    for facet, filter_name in FACET_FILTERS.items():
-        within = everything if facet == "type_acteur" else without(filter_name)
-        counts[facet] = index.counts(facet, within)
-    return counts
-
-
-def _kept_by(filterset, index, name, value) -> BitMap:
-    from territoires.models import TerritoryLevel
-
-    if name in ("type_acteur", "entre_pairs"):
-        return index.all_of(name, value)
-    if name in FACET_FILTERS and name != "territoire":
-        return index.any_of(name, value)
-    if name == "territoire" and value.level in (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT):
-        return BitMap(index.bitmaps[value.level].get(value.slug, BitMap()))
-    if name == "territoire" and value.level == TerritoryLevel.PAYS:
-        return BitMap(index.all)
-    # Words, a commune or an EPCI, an actor, years: the filter's own query, ids only.
-    queryset = filterset.filters[name].filter(filterset.queryset.all(), value).order_by()
-    if name == "q" and filterset.search_plan:
-        # Their relevance in the same scan: the list is then sorted without another one.
-        rows = queryset.annotate(score=search.relevance(filterset.search_plan))
-        filterset.relevance = dict(_raw_rows(rows.values_list("pk", "score")))
-        return BitMap(filterset.relevance)
-    return BitMap(pk for (pk,) in _raw_rows(queryset.values_list("pk")))
-
-
-def _raw_rows(queryset):
+def raw_rows(queryset):
     """The rows of a values_list() as the database driver gives them: ids and numbers need
     no conversion, and skipping the ORM's per-row work halves the time for 10,000 rows."""
     sql, params = queryset.query.get_compiler(queryset.db).as_sql()
@@ -426,9 +373,9 @@ def _grouped(queryset, key, value):
         from django.contrib.postgres.aggregates import ArrayAgg
 
         rows = queryset.values(key).annotate(ids=ArrayAgg(value))
-        return _raw_rows(rows.values_list(key, "ids"))
+        return raw_rows(rows.values_list(key, "ids"))
     rows = queryset.values(key).annotate(ids=_GroupConcat(value))
     return [
         (group, [int(pk) for pk in ids.split(",")])
-        for group, ids in _raw_rows(rows.values_list(key, "ids"))
+        for group, ids in raw_rows(rows.values_list(key, "ids"))
     ]

@@ -1,7 +1,12 @@
-"""The one ExampleFilterSet that the list page, its facet counts and its exports share."""
+"""The one ExampleFilterSet that the list page, its facet counts, its exports, the API, the
+feed and the Fiches Repères share: the filters declared once, their values validated, and
+the filtered, sorted queryset.
+
+What is read from it lives elsewhere: the matches, facet counts and ordered ids in
+catalogue.selectors, the orders in catalogue.ordering, the filters in words in
+catalogue.filter_labels. None of them writes on the FilterSet."""
 
 import re
-from collections.abc import Sequence
 
 import django_filters
 from django import forms
@@ -12,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
-from . import facets, search
+from . import ordering, search
 from .choices import ActorType, ObjectiveFamily, Scale
 from .models import (
     MAX_YEAR,
@@ -26,21 +31,6 @@ from .models import (
 )
 
 SLUG = re.compile(r"[a-z0-9-]{1,80}")
-SORTS = [
-    ("pertinence", _("Pertinence")),
-    ("recent", _("Les plus récents")),
-    ("ancien", _("Les plus anciens")),
-    ("titre", _("Titre (A → Z)")),
-]
-# Up to this many results, the list is sorted in memory from the facet index (see
-# ordered_ids); the orders it can sort that way.
-MAX_ID_LIST = 20_000
-IN_MEMORY_SORTS = ("pertinence", "recent", "ancien")
-ORDERINGS = {
-    "recent": ("-start_year", "-pk"),
-    "ancien": ("start_year", "pk"),
-    "titre": (french_order("title"), "pk"),
-}
 
 
 class SlugObjectField(forms.CharField):
@@ -141,7 +131,7 @@ class ExampleFilterSet(django_filters.FilterSet):
     annee_max = YearFilter(
         field_name="start_year", lookup_expr="lte", **year_field_kwargs(_("Débuté en ou avant"))
     )
-    tri = django_filters.ChoiceFilter(label=_("Trier par"), choices=SORTS, method="keep")
+    tri = django_filters.ChoiceFilter(label=_("Trier par"), choices=ordering.SORTS, method="keep")
 
     class Meta:
         model = Example
@@ -187,13 +177,10 @@ class ExampleFilterSet(django_filters.FilterSet):
     # --- filters ---------------------------------------------------------------------------
 
     def keep(self, queryset, name, value):
-        return queryset  # sorting is applied last, in filter_queryset
+        return queryset  # sorting is applied last, in filter_queryset (catalogue.ordering)
 
     def filter_search(self, queryset, name, value):
-        # Facet counts filter many querysets by the same words: build the condition once.
-        if getattr(self, "_search_condition", None) is None:
-            self._search_condition = search.match_condition(self.search_plan)
-        return queryset.filter(self._search_condition)
+        return queryset.filter(search.match_condition(self.search_plan))
 
     def filter_territory(self, queryset, name, value: Territory):
         return queryset.in_territory(value)
@@ -243,123 +230,26 @@ class ExampleFilterSet(django_filters.FilterSet):
     def filter_actor(self, queryset, name, value: Actor):
         return queryset.filter(pk__in=Partnership.objects.filter(actor=value).values("example"))
 
-    # --- whole-set operations ----------------------------------------------------------------
-
-    def active_filter_labels(self, params):
-        """(name, value, "Filter : value in words") for each value of a valid filter."""
-        data = self.form.cleaned_data
-        labels = []
-        for name, values in params.lists():
-            if name not in self.filters or name == "tri":
-                continue
-            field = self.form.fields[name]
-            words = dict(getattr(field, "choices", ()))
-            for value in values:
-                if not value:
-                    continue
-                if name in ("territoire", "acteur") and data.get(name):
-                    text = str(data[name])
-                elif name == "q":
-                    text = f"« {value} »"
-                else:
-                    text = str(words.get(value, value))
-                labels.append((name, value, f"{field.label} : {text}"))
-        return labels
-
-    def main_filter_words(self):
-        """A few words naming the list, for a file name: territory, search, actor, domain…"""
-        data = self.form.cleaned_data if self.is_valid() else {}
-        if data.get("territoire"):
-            return data["territoire"].name
-        if data.get("q"):
-            return data["q"]
-        if data.get("acteur"):
-            return data["acteur"].name
-        for name in ("domaine", "type_acteur", "entre_pairs", "type_partenariat", "echelle"):
-            if data.get(name):
-                return "-".join(data[name])
-        for name, prefix in (("odd", "odd"), ("objectif", "objectif")):
-            if data.get(name):
-                return f"{prefix}-{'-'.join(data[name])}"
-        return ""
-
-    def ordered_ids(self):
-        """The ids of the filtered examples in the order in force.
-
-        Once the facet counts have found them (up to MAX_ID_LIST), they are sorted here by
-        the years of the facet index and the relevance read with them; otherwise SQL sorts.
-        """
-        matching = getattr(self, "matching_ids", None)
-        choice = self.sort_choice
-        if matching is None or len(matching) > MAX_ID_LIST or choice not in IN_MEMORY_SORTS:
-            return self.qs.values_list("pk", flat=True)
-        years = self.facet_index.years
-        if choice == "pertinence":
-            relevance = getattr(self, "relevance", {})
-            return sorted(matching, key=lambda pk: (relevance.get(pk, 0), years[pk], pk))[::-1]
-        return sorted(matching, key=lambda pk: (years[pk], pk), reverse=choice == "recent")
-
-    def ordered_results(self):
-        """The ordered ids with their number read from the facet index, for any paginator
-        (the list page, the API): a page reads only its own ids, and no COUNT query runs."""
-        total = self.facet_counts()["total"][""]
-        return CountedIds(self.ordered_ids(), total)
+    # --- the queryset ------------------------------------------------------------------------
 
     def filter_queryset(self, queryset):
-        return self.sort(self._apply(queryset, excluded=None))
-
-    def _apply(self, queryset, *, excluded):
         for name, value in self.form.cleaned_data.items():
-            if name in self.filters and name not in (excluded, "tri"):
+            if name in self.filters:  # not `page`, which only the paginator reads
                 queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        return ordering.sorted_queryset(queryset, self.valid_data, self.search_plan)
 
     @property
-    def search_text(self):
-        return self.form.cleaned_data.get("q") or "" if self.is_valid() else ""
+    def valid_data(self) -> dict:
+        """The cleaned data, or nothing when a value is refused: an invalid list searches no
+        words and keeps the default order."""
+        return self.form.cleaned_data if self.is_valid() else {}
 
     @cached_property
     def search_plan(self):
-        """The words searched for, with the corrections of words that match nothing."""
-        return search.plan_search(self.search_text, self.queryset)
-
-    @property
-    def search_corrections(self):
-        """(typed word, word searched instead) for each corrected word."""
-        return self.search_plan.corrections if self.search_text else []
-
-    @property
-    def sort_choice(self):
-        """The order in force: the one asked for, else relevance for a search, else newest."""
-        asked = self.form.cleaned_data.get("tri") if self.is_valid() else None
-        return asked or ("pertinence" if self.search_text else "recent")
-
-    def sort(self, queryset):
-        text = self.search_text
-        choice = self.sort_choice
-        if choice == "pertinence" and text:
-            return search.order_by_relevance(queryset, self.search_plan)
-        return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
-
-    def facet_counts(self):
-        """{facet: {value: count}} plus {"total": {"": n}} (see catalogue.facets); counted
-        once per FilterSet."""
-        if getattr(self, "_facet_counts", None) is None:
-            self._facet_counts = facets.facet_counts(self)
-        return self._facet_counts
-
-
-class CountedIds(Sequence):
-    """Ids in order (a list or a values_list query) whose number is already known."""
-
-    def __init__(self, ids, count):
-        self.ids, self.count_ = ids, count
-
-    def __len__(self):
-        return self.count_
-
-    def __getitem__(self, index):
-        return list(self.ids[index]) if isinstance(index, slice) else self.ids[index]
+        """The words searched for, with the corrections of words that match nothing: planned
+        once (it may read the vocabulary) for the `q` filter, the order by relevance and
+        the relevance the selectors read with the matches."""
+        return search.plan_search(self.valid_data.get("q") or "", self.queryset)
 
 
 class ActorFilterForm(forms.Form):

@@ -32,6 +32,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from core import public_version
 
+from .filter_labels import active_filter_labels, main_filter_words
 from .filtersets import ExampleFilterSet
 from .sheets import columns, writers
 from .sheets.examples import example_rows
@@ -44,7 +45,7 @@ def spreadsheet(filterset: ExampleFilterSet, params: QueryDict, extension: str) 
     examples = filterset.qs
     headers = list(columns.EXAMPLE_COLUMNS)
     about = writers.about_rows(
-        filters=[label for _, _, label in filterset.active_filter_labels(params)],
+        filters=[label for _, _, label in active_filter_labels(filterset, params)],
         count=examples.count(),
         columns=[(c, str(columns.EXAMPLE_COLUMN_MEANINGS[c])) for c in headers],
         today=timezone.localdate(),
@@ -55,7 +56,7 @@ def spreadsheet(filterset: ExampleFilterSet, params: QueryDict, extension: str) 
 def file_name(filterset: ExampleFilterSet, extension: str) -> str:
     return writers.filename(
         today=timezone.localdate(),
-        main_filter=filterset.main_filter_words(),
+        main_filter=main_filter_words(filterset),
         extension=extension,
     )
 

@@ -9,8 +9,9 @@ from django.views.generic import DetailView, TemplateView
 from french.text import sort_key
 from territoires.models import TerritoryLevel
 
-from . import facets, nearby
+from . import facets, nearby, ordering, selectors
 from .choices import ObjectiveFamily
+from .filter_labels import active_filter_labels
 from .filtersets import ActorFilterForm, ExampleFilterSet
 from .models import Actor, Domain, Example, Objective
 from .querystrings import query_with, redirect_without_empty
@@ -43,14 +44,17 @@ class ExampleListView(TemplateView):
         params = self.request.GET
         filterset = ExampleFilterSet(params)
         valid = filterset.is_valid()
-        counts = filterset.facet_counts() if valid else {}
+        matches = selectors.example_matches(filterset) if valid else None
+        counts = selectors.facet_counts(matches) if valid else {}
         # A filter that cannot be applied shows its error and no results, never everything.
-        ordered = filterset.ordered_results() if valid else []
+        ordered = selectors.ordered_results(filterset, matches) if valid else []
         # The page's ids first (a narrow sort), then its rows and their relations.
         paginator = Paginator(ordered, settings.EXAMPLES_PER_PAGE)
         page_number = filterset.form.cleaned_data.get("page") if valid else 1
         page = paginator.get_page(page_number or 1)
         page.object_list = Example.objects.for_cards().in_order(list(page.object_list))
+        search_text = filterset.valid_data.get("q") or ""
+        corrections = filterset.search_plan.corrections if search_text else []
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,
@@ -59,12 +63,11 @@ class ExampleListView(TemplateView):
             examples=page.object_list,
             is_paginated=paginator.num_pages > 1,
             query_without_page=query_with(params)[1:],
-            search_text=filterset.search_text,
+            search_text=search_text,
             # The words to mark in the results: those typed and those used instead.
-            highlight_text=" ".join(
-                [filterset.search_text, *(used for _, used in filterset.search_corrections)]
-            ),
-            search_corrections=filterset.search_corrections,
+            highlight_text=" ".join([search_text, *(used for _, used in corrections)]),
+            search_corrections=corrections,
+            sort_choice=ordering.sort_choice(filterset.valid_data),
             facets=facet_groups(filterset, counts) if valid else [],
             territory_choices=territory_choices(filterset, counts),
             active_filters=active_filters(filterset, params) if valid else [],
@@ -140,7 +143,7 @@ def active_filters(filterset, params):
     """Each active filter value with the link that removes it."""
     return [
         {"label": label, "remove_url": query_with(params, drop_value=(name, value))}
-        for name, value, label in filterset.active_filter_labels(params)
+        for name, value, label in active_filter_labels(filterset, params)
     ]
 
 
@@ -162,7 +165,7 @@ class ActorListView(TemplateView):
     """The actors of published examples, in French name order, found by name and type."""
 
     template_name = "catalogue/actor_list.html"
-    paginate_by = 50
+    paginate_by = selectors.ACTORS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
         return redirect_without_empty(request) or super().get(request, *args, **kwargs)
@@ -170,7 +173,7 @@ class ActorListView(TemplateView):
     def get_context_data(self, **kwargs):
         form = ActorFilterForm(self.request.GET)
         # A bad value shows its error and no actors, never every actor.
-        ids = self.matching_ids(form.cleaned_data) if form.is_valid() else []
+        ids = selectors.actor_ids(form.cleaned_data) if form.is_valid() else []
         paginator = Paginator(ids, self.paginate_by)
         page = paginator.get_page(form.cleaned_data.get("page") if form.is_valid() else 1)
         page.object_list = (
@@ -185,18 +188,6 @@ class ActorListView(TemplateView):
             query_without_page=query_with(self.request.GET)[1:],
             **kwargs,
         )
-
-    @staticmethod
-    def matching_ids(data):
-        ordered = facets.current_index().public_actors
-        if data.get("type_acteur"):
-            ordered = [(pk, kind) for pk, kind in ordered if kind == data["type_acteur"]]
-        text = data.get("q", "").strip()
-        if not text:
-            return [pk for pk, _kind in ordered]
-        named = Actor.objects.public().matching(text)
-        found = set(named.values_list("pk", flat=True))
-        return [pk for pk, _kind in ordered if pk in found]
 
 
 class ActorDetailView(DetailView):
@@ -267,8 +258,9 @@ class ExampleSubsetView(DetailView):
         filterset = ExampleFilterSet(QueryDict(self.list_query()))
         if not filterset.is_valid():
             raise Http404(filterset.errors)
-        counts = filterset.facet_counts()
-        first = list(filterset.ordered_ids()[: self.preview_size])
+        matches = selectors.example_matches(filterset)
+        counts = selectors.facet_counts(matches)
+        first = list(selectors.ordered_ids(filterset, matches)[: self.preview_size])
         return super().get_context_data(
             examples=Example.objects.for_cards().in_order(first),
             example_count=counts["total"][""],

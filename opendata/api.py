@@ -1,8 +1,9 @@
 """The read-only JSON API (/api/v1/), on Django REST framework.
 
-The example list goes through the list page's own ExampleFilterSet: same parameters, same
-order, same French errors (400, one list of messages per parameter), and the same facet
-index that finds and counts the matching examples. Drafts are never reachable: every
+The example list goes through the list page's own ExampleFilterSet and selectors
+(catalogue.selectors): same parameters, same order, same French errors (400, one list of
+messages per parameter), and the same facet index that finds and counts the matching
+examples; the actor list is /acteurs/'s own `actor_ids`. Drafts are never reachable: every
 queryset starts from `published()` or `public()`.
 """
 
@@ -12,10 +13,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
+from catalogue import selectors
 from catalogue.choices import ActorType
-from catalogue.filtersets import ActorFilterForm, CountedIds, ExampleFilterSet
+from catalogue.filtersets import ActorFilterForm, ExampleFilterSet
 from catalogue.models import Actor, Domain, Example, Objective
-from catalogue.views import ActorListView
 from territoires.models import Territory, TerritoryLevel
 
 from . import serializers
@@ -48,7 +49,7 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
         filterset = ExampleFilterSet(request.query_params)
         if not filterset.is_valid():
             refuse(filterset.errors)
-        ids = self.paginate_queryset(filterset.ordered_results())
+        ids = self.paginate_queryset(selectors.ordered_results(filterset))
         examples = Example.objects.with_related().in_order(list(ids))
         return self.get_paginated_response(self.get_serializer(examples, many=True).data)
 
@@ -71,7 +72,7 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Actor.objects.public().with_related()
     serializer_class = serializers.ActorSerializer
     lookup_field = "slug"
-    page_size = ActorListView.paginate_by
+    page_size = selectors.ACTORS_PER_PAGE
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActorFilterSet
 
@@ -79,8 +80,8 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
         form = ActorFilterForm(request.query_params)
         if not form.is_valid():
             refuse(form.errors)
-        ordered = ActorListView.matching_ids(form.cleaned_data)
-        ids = self.paginate_queryset(CountedIds(ordered, len(ordered)))
+        ordered = selectors.actor_ids(form.cleaned_data)
+        ids = self.paginate_queryset(selectors.CountedIds(ordered, len(ordered)))
         actors = Actor.objects.with_related().in_order(list(ids))
         return self.get_paginated_response(self.get_serializer(actors, many=True).data)
 

@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from catalogue.filter_labels import main_filter_words
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example
 from catalogue.querystrings import query_with
@@ -73,7 +74,7 @@ class ExampleFeed(Feed):
         return shown
 
     def title(self, shown):
-        words = shown.filterset.main_filter_words()
+        words = main_filter_words(shown.filterset)
         return f"Impact Alliances — {words}" if words else "Impact Alliances — exemples"
 
     def subtitle(self, shown):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from catalogue.choices import ActorType, ObjectiveFamily
 from catalogue.models import Actor, Domain, Example, Objective
-from reperes.views import FICHE_LEVELS, fiche_url
+from reperes.fiches import FICHE_LEVELS, fiche_url
 from territoires.models import Territory
 
 

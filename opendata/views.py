@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from catalogue import selectors
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example
 from catalogue.querystrings import query_with
@@ -51,7 +52,7 @@ class EmbedView(TemplateView):
     def get_context_data(self, **kwargs):
         filterset = ExampleFilterSet(self.request.GET)
         valid = filterset.is_valid()
-        results = filterset.ordered_results() if valid else []
+        results = selectors.ordered_results(filterset) if valid else []
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,

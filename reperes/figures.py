@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pyroaring import BitMap
 
-from catalogue import facets
+from catalogue import facets, selectors
 from catalogue.choices import ActorType, ObjectiveFamily, Scale
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Example, Partnership
@@ -53,9 +53,8 @@ def fiche(subject: Subject) -> dict:
     filterset = ExampleFilterSet(subject.params)
     if not filterset.is_valid():
         raise Http404(filterset.errors)
-    filterset.facet_counts()  # finds the fiche's examples in the facet index
-    index = filterset.facet_index
-    within = filterset.matching_ids if filterset.matching_ids is not None else index.all
+    matches = selectors.example_matches(filterset)  # the fiche's examples, from the index
+    index, within = matches.index, matches.ids
     count = Counter(subject.params, index, within)
     options = filterset.territory_options.values()
     departements = [t for t in options if t.level == TerritoryLevel.DEPARTEMENT]

@@ -13,18 +13,7 @@ from catalogue.models import Domain
 from territoires.models import Territory, TerritoryLevel
 
 from . import figures
-
-# The territories that have a fiche (an EPCI only when it has examples).
-FICHE_LEVELS = (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT, TerritoryLevel.EPCI)
-
-
-def fiche_url(territory) -> str:
-    """The fiche of a territory, or "" for a level that has none (a commune)."""
-    if territory.level == TerritoryLevel.PAYS:
-        return reverse("reperes:france")
-    if territory.level in FICHE_LEVELS:
-        return reverse("reperes:territory", args=[territory.slug])
-    return ""
+from .fiches import FICHE_LEVELS, fiche_url
 
 
 class FicheView(TemplateView):

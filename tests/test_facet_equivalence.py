@@ -1,12 +1,13 @@
 """The list's two paths agree on multi-value queries: the FilterSet's SQL filters and the
-facet index's bitmaps (catalogue.facets) give the same examples and the same counts.
+facet index's bitmaps (catalogue.facets, read by catalogue.selectors) give the same
+examples and the same counts.
 
 Each facet filter is defined twice — a filter method of ExampleFilterSet, and a bitmap
-operation in facets._kept_by — so a random catalogue is queried with random
+operation in selectors._kept_by — so a random catalogue is queried with random
 combinations of several values per facet ("any of"; actor types "all of"), a territory
 and words, and every answer of the index is compared with the one SQL gives:
 
-- the examples the list shows (the facet total, `matching_ids`, `ordered_ids`) are the
+- the examples the list shows (the facet total, `example_matches`, `ordered_ids`) are the
   FilterSet's own queryset (the filter methods on `Example.objects.published()`);
 - the count beside each facet value is what SQL gives once that value is chosen: alone in
   its facet for an "any of" facet or a territory, added to the others for actor types.
@@ -23,7 +24,7 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from catalogue import facets
+from catalogue import facets, selectors
 from catalogue.choices import ActorType, ExampleStatus, Scale
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Domain, Example, PartnershipType
@@ -199,12 +200,12 @@ def check_query(query, context):
     expected = sql_ids(filterset(params).qs)
     assert expected <= context["published"]
     indexed = filterset(params)
-    counts = indexed.facet_counts()
-    matching = indexed.matching_ids
-    found = set(facets.current_index().all if matching is None else matching)
+    matches = selectors.example_matches(indexed)
+    counts = selectors.facet_counts(matches)
+    found = set(matches.ids)
     assert found == expected, f"{query}: index {sorted(found)} ≠ SQL {sorted(expected)}"
     assert counts["total"][""] == len(expected), query
-    assert set(indexed.ordered_ids()) == expected, query  # what the list pages through
+    assert set(selectors.ordered_ids(indexed, matches)) == expected, query  # what the list pages
 
     # (b) The count beside each facet value: SQL once that value is chosen.
     for facet, filter_name in facets.FACET_FILTERS.items():

@@ -75,26 +75,26 @@ def test_search_never_returns_drafts(catalogue_texts):
 
 def test_search_corrects_a_word_that_matches_nothing_and_says_so(catalogue_texts):
     assert found("resourcerie") == {"Ressourcerie"}
-    assert search("resourcerie").search_corrections == [("resourcerie", "ressourcerie")]
+    assert search("resourcerie").search_plan.corrections == [("resourcerie", "ressourcerie")]
     assert found("jardnis partagés") == {"Jardins partagés"}
-    assert search("jardnis").search_corrections == [("jardnis", "jardins")]
+    assert search("jardnis").search_plan.corrections == [("jardnis", "jardins")]
 
 
 def test_search_never_corrects_a_word_that_matches(catalogue_texts):
-    assert search("ecole").search_corrections == []
-    assert search("transport").search_corrections == []
+    assert search("ecole").search_plan.corrections == []
+    assert search("transport").search_plan.corrections == []
 
 
 def test_search_never_takes_a_distant_word_for_a_typo(catalogue_texts):
     ExampleFactory(title="La boussole des métiers")
     assert found("ecole") == {"École ouverte sur le quartier"}
-    assert search("boussolle").search_corrections == [("boussolle", "boussole")]
-    assert found("zzzz") == set() and search("zzzz").search_corrections == []
+    assert search("boussolle").search_plan.corrections == [("boussolle", "boussole")]
+    assert found("zzzz") == set() and search("zzzz").search_plan.corrections == []
 
 
 def test_search_never_corrects_towards_a_draft_only_word():
     ExampleFactory(title="Projet confidentiel", status=ExampleStatus.BROUILLON)
-    assert search("confidentiell").search_corrections == []
+    assert search("confidentiell").search_plan.corrections == []
 
 
 def test_search_ranks_title_before_summary_before_description():

@@ -288,14 +288,11 @@ class Outcome:
         return len(relevant & set(self.keys)) / len(relevant) if relevant else 1.0
 
 
-MISSING = "<pas d'attribut search_corrections>"
-
-
 def run(corpus, text):
     filterset = ExampleFilterSet({"q": text})
     assert filterset.is_valid(), filterset.errors
     keys = [corpus.get(pk, f"#{pk}") for pk in filterset.qs.values_list("pk", flat=True)]
-    return Outcome(keys, getattr(filterset, "search_corrections", MISSING))
+    return Outcome(keys, filterset.search_plan.corrections)
 
 
 # --- The set itself is consistent --------------------------------------------------------------

@@ -3,7 +3,7 @@ fiches (the home page) that should not compute a fiche."""
 
 from django import template
 
-from .. import figures, presenters
+from .. import fiches, figures, presenters
 
 register = template.Library()
 
@@ -16,9 +16,7 @@ def france_map():
 @register.filter
 def fiche_url(territory) -> str:
     """`{{ territory|fiche_url }}`: its Fiche Repères, or "" (a commune has none)."""
-    from ..views import fiche_url as url_of
-
-    return url_of(territory) if territory else ""
+    return fiches.fiche_url(territory) if territory else ""
 
 
 @register.filter
