@@ -29,6 +29,7 @@ from pyroaring import BitMap
 from core import public_version, replica
 from territoires.models import slug_at, slug_at_sql
 
+from . import word_index
 from .choices import ExampleStatus
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
@@ -77,6 +78,8 @@ class FacetIndex:
         # What the link tables' ids stand for (slugs, objectives): reference lists change
         # only with a whole build, so an update reuses them.
         self.values = {}
+        # The words searched in this process (catalogue.word_index), not in snapshots.
+        self.words = {}
 
     @classmethod
     def build(cls, number, stamp) -> "FacetIndex":
@@ -110,6 +113,7 @@ class FacetIndex:
             index.bitmaps[facet] = {value: ids - changed for value, ids in values.items()}
         if changed:
             index._read(changed)
+        index.words = word_index.updated(self.words, changed, index.all)
         if territories:
             # Does each still hold a published example? One lookup each, not a count.
             places = Territory.objects.filter(pk__in=list(territories)).filter(
@@ -252,12 +256,14 @@ class FacetIndex:
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("public_actors", None)  # read again by whoever needs it
+        state["words"] = {}  # each process keeps the words it is asked
         state["bitmaps"] = dict(self.bitmaps)
         return state
 
     def __setstate__(self, state):
         state["bitmaps"] = defaultdict(dict, state["bitmaps"])
         state.setdefault("values", {})  # a snapshot left by an older release
+        state.setdefault("words", {})
         self.__dict__.update(state)
 
 

@@ -7,7 +7,10 @@ index's start years and the relevance read in the same scan as the words
 `tests/test_filters.py` checks both give the same order for each sort.
 """
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext_lazy as _
+from pyroaring import BitMap
 
 from french.collation import french_order
 
@@ -44,9 +47,55 @@ def sorted_queryset(queryset, data, plan: search.SearchPlan):
     return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
 
 
-def sorted_ids(ids, choice: str, years, relevance: dict[int, float]) -> list[int]:
+def sorted_ids(ids, choice: str, years) -> list[int]:
     """`ids` in one of IN_MEMORY_SORTS, as `sorted_queryset` orders them: `years[pk]` is an
-    example's start year, `relevance` its score for the words searched."""
-    if choice == "pertinence":
-        return sorted(ids, key=lambda pk: (relevance.get(pk, 0), years[pk], pk))[::-1]
-    return sorted(ids, key=lambda pk: (years[pk], pk), reverse=choice == "recent")
+    example's start year ("pertinence" without words: the newest first)."""
+    return sorted(ids, key=lambda pk: (years[pk], pk), reverse=choice != "ancien")
+
+
+class RankedIds(Sequence):
+    """Examples by relevance, as `search.order_by_relevance` orders them (score, then start
+    year, then id, each from the highest): `ranking` holds (score, ids) groups best first,
+    `by_year` the index's bitmap of each start year. Only the groups and years a page falls
+    in are read, so page 1 of 100,000 matches costs a few bitmap intersections."""
+
+    def __init__(self, ranking: list[tuple[int, BitMap]], by_year: dict[int, BitMap]):
+        self.groups = [ids for _score, ids in ranking if ids]
+        self.years = [ids for _year, ids in sorted(by_year.items(), reverse=True)]
+        self.total = sum(len(ids) for ids in self.groups)
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.total)
+            return self._between(start, stop)[::step]
+        position = index + self.total if index < 0 else index
+        if not 0 <= position < self.total:
+            raise IndexError(index)
+        return self._between(position, position + 1)[0]
+
+    def _between(self, start: int, stop: int) -> list[int]:
+        return _slice(self.groups, start, stop, self._newest_first)
+
+    def _newest_first(self, ids: BitMap, start: int, stop: int) -> list[int]:
+        return _slice([ids & year for year in self.years], start, stop, _highest_first)
+
+
+def _slice(parts, start, stop, read) -> list[int]:
+    """Positions [start, stop) of the concatenation of `parts`, each read by
+    `read(part, start, stop)` only when the range falls in it."""
+    found, offset = [], 0
+    for part in parts:
+        if offset >= stop:
+            break
+        if offset + len(part) > start:
+            found += read(part, max(start - offset, 0), min(stop - offset, len(part)))
+        offset += len(part)
+    return found
+
+
+def _highest_first(ids: BitMap, start: int, stop: int) -> list[int]:
+    last = len(ids) - 1
+    return [ids[last - position] for position in range(start, stop)]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import Stemmer
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Max, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -37,8 +37,10 @@ from french.text import fold
 
 INDEX_BATCH_SIZE = 2000
 FTS_TABLE = "catalogue_example_fts"
-# The four parts of the document, best first, with what a word found there scores.
-WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+# The four parts of the document, best first, with what a word found there scores: whole
+# numbers, so that PostgreSQL (numeric), SQLite (integers) and the memory of
+# catalogue.word_index add them up exactly alike and tie the same examples.
+WEIGHTS = {"A": 10, "B": 4, "C": 2, "D": 1}
 # A word is corrected when it matches at most this many published examples and a close
 # spelling matches many times more.
 RARE_MATCHES = 2
@@ -295,9 +297,9 @@ def match_condition(plan: SearchPlan) -> Q:
 
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
-    it is found in (title 1, summary 0.4, the rest 0.2, description 0.1); the same on both
+    it is found in (title 10, summary 4, the rest 2, description 1); the same on both
     databases. Negated terms score nothing."""
-    total = Value(0.0)
+    total = Value(0)
     for clause in plan.clauses:
         positive = clause.positive
         if not positive:
@@ -309,8 +311,8 @@ def relevance(plan: SearchPlan):
             for weight, score in WEIGHTS.items()
             if weight != "D" or not found_for_sure
         ]
-        default = WEIGHTS["D"] if found_for_sure else 0.0
-        total += Case(*scores, default=Value(default), output_field=FloatField())
+        default = WEIGHTS["D"] if found_for_sure else 0
+        total += Case(*scores, default=Value(default), output_field=IntegerField())
     return total
 
 

@@ -12,6 +12,7 @@ of the index; the others (words, a commune or an EPCI, an actor, years) are thei
 filter's query, ids only.
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,7 @@ from pyroaring import BitMap
 
 from territoires.models import TerritoryLevel
 
-from . import facets, ordering, search
+from . import facets, ordering, search, word_index
 from .facets import FACET_FILTERS, raw_rows
 from .models import Actor
 
@@ -68,13 +69,14 @@ class ExampleMatches:
     """The published examples a valid FilterSet keeps, as the facet index found them.
 
     `kept` holds, for each filter given, the examples that filter keeps on its own: a facet
-    value's count is taken over what the *other* filters keep. `relevance` is each match's
-    score for the words searched (empty without words), read in the same scan as the match.
+    value's count is taken over what the *other* filters keep. `ranking` groups the examples
+    matching the words searched by their score, best first (empty without words): found with
+    the match, in memory (catalogue.word_index) or in the same scan.
     """
 
     index: facets.FacetIndex
     kept: dict[str, BitMap]
-    relevance: dict[int, float] = field(default_factory=dict)
+    ranking: list[tuple[int, BitMap]] = field(default_factory=list)
 
     def without(self, excluded: str | None) -> BitMap:
         """The examples every filter but `excluded` keeps."""
@@ -94,17 +96,16 @@ def example_matches(filterset) -> ExampleMatches:
     """The examples a valid FilterSet keeps: one query for each filter that is not a facet
     (words, a commune or an EPCI, an actor, years), none for the others."""
     index = facets.current_index()
-    kept, relevance = {}, {}
+    kept, ranking = {}, []
     for name, value in filterset.form.cleaned_data.items():
         if name not in filterset.filters or name in ("tri", "page") or value in (None, "", []):
             continue
         if name == "q" and filterset.search_plan:
-            # Their relevance in the same scan: the list is then sorted without another one.
-            relevance = _relevance_of_matches(filterset, value)
-            kept[name] = BitMap(relevance)
+            # Their ranking with the match: the list is then sorted without another scan.
+            kept[name], ranking = _ranked_matches(filterset, index, value)
         else:
             kept[name] = _kept_by(filterset, index, name, value)
-    return ExampleMatches(index, kept, relevance)
+    return ExampleMatches(index, kept, ranking)
 
 
 def _kept_by(filterset, index, name, value) -> BitMap:
@@ -122,10 +123,18 @@ def _kept_by(filterset, index, name, value) -> BitMap:
     return BitMap(pk for (pk,) in raw_rows(queryset.values_list("pk")))
 
 
-def _relevance_of_matches(filterset, value) -> dict[int, float]:
-    """{id: relevance} of the examples matching the words."""
-    rows = _filtered(filterset, "q", value).annotate(score=search.relevance(filterset.search_plan))
-    return dict(raw_rows(rows.values_list("pk", "score")))
+def _ranked_matches(filterset, index, value) -> tuple[BitMap, list[tuple[int, BitMap]]]:
+    """The examples matching the words and their (score, ids) groups, best first: plain
+    words from memory, anything else in one scan that reads each match's relevance."""
+    plan = filterset.search_plan
+    if word_index.answerable(plan):
+        return word_index.ranked(index, plan)
+    rows = _filtered(filterset, "q", value).annotate(score=search.relevance(plan))
+    groups = defaultdict(list)
+    for pk, score in raw_rows(rows.values_list("pk", "score")):
+        groups[score].append(pk)
+    ranking = sorted(((score, BitMap(ids)) for score, ids in groups.items()), reverse=True)
+    return BitMap.union(BitMap(), *(ids for _, ids in ranking)), ranking
 
 
 def _filtered(filterset, name, value):
@@ -150,18 +159,22 @@ def facet_counts(matches: ExampleMatches) -> dict[str, dict[str, int]]:
 def ordered_ids(filterset, matches: ExampleMatches):
     """The ids of the matching examples in the order in force.
 
-    A filtered list of up to MAX_ID_LIST examples is sorted in memory, by the index's start
-    years and the relevance found with the matches; any other (every example, `titre`, a
-    long list) by SQL, a query for each page read.
+    A search by relevance is read from its ranking, a page at a time, however many examples
+    match. Another filtered list of up to MAX_ID_LIST examples is sorted in memory by the
+    index's start years; any other (every example, `titre`, a long list) by SQL, a query
+    for each page read.
     """
     choice = ordering.sort_choice(filterset.valid_data)
+    if choice == "pertinence" and matches.ranking:
+        ranking = [(score, ids & matches.ids) for score, ids in matches.ranking]
+        return ordering.RankedIds(ranking, matches.index.bitmaps["annee"])
     if (
         not matches.kept
         or len(matches.ids) > ordering.MAX_ID_LIST
         or choice not in ordering.IN_MEMORY_SORTS
     ):
         return filterset.qs.values_list("pk", flat=True)
-    return ordering.sorted_ids(matches.ids, choice, matches.index.years, matches.relevance)
+    return ordering.sorted_ids(matches.ids, choice, matches.index.years)
 
 
 def ordered_results(filterset, matches: ExampleMatches | None = None) -> CountedIds:
