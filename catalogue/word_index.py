@@ -21,6 +21,8 @@ from collections import defaultdict
 from django.db import connections, router
 from pyroaring import BitMap
 
+from core import replica
+
 from . import search
 from .choices import ExampleStatus
 
@@ -81,7 +83,9 @@ def parts_of(index, stem: str) -> tuple[BitMap, ...]:
     words = index.words
     parts = words.get(stem)
     if parts is None:
-        parts = _read(stem)
+        # Kept with the index of version `number`: never read from an older replica.
+        with replica.primary_unless_replayed(index.number):
+            parts = _read(stem)
         with _lock:
             while len(words) >= MAX_WORDS:
                 words.pop(next(iter(words)))
