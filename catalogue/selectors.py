@@ -8,8 +8,9 @@ several reads of one list finds its examples once (`example_matches`) and hands 
 others: that is what keeps the list at one query for each filter that is not a facet.
 
 The facet index itself (catalogue.facets) is how they read fast: a facet filter is a bitmap
-of the index; the others (words, a commune or an EPCI, an actor, years) are their own
-filter's query, ids only.
+of the index, and so are plain words once the process knows them (catalogue.word_index);
+the others (phrases, a commune or an EPCI, an actor, years) are their own filter's query,
+ids only.
 """
 
 from collections import defaultdict
