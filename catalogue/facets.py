@@ -83,7 +83,7 @@ class FacetIndex:
 
     @classmethod
     def build(cls, number, stamp) -> "FacetIndex":
-        from .models import Example, Partnership
+        from .models import Actor, Example
 
         index = cls(number, stamp)
         index._read(None)
@@ -91,10 +91,11 @@ class FacetIndex:
         index.territories = BitMap(
             pk for (pk,) in raw_rows(published.values_list("territory_id").distinct())
         )
-        public_links = Partnership.objects.filter(example__status=ExampleStatus.PUBLIE)
-        index.actors = BitMap(
-            pk for (pk,) in raw_rows(public_links.order_by().values_list("actor_id").distinct())
-        )
+        # The public actors as their own queryset says (an EXISTS per actor): at 1,000,000
+        # examples 2.4 s, where a DISTINCT over the 2.6 million partnerships took 4.8 s and,
+        # on a busy machine, spilled its hash to disk for over 15 minutes (docs/benchmarks.md).
+        public = Actor.objects.public().order_by().values_list("pk")
+        index.actors = BitMap(pk for (pk,) in raw_rows(public))
         return index
 
     def updated(self, number, stamp, *, examples, actors, territories) -> "FacetIndex":
