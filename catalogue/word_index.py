@@ -97,6 +97,8 @@ def updated(words: dict, changed: BitMap, published: BitMap) -> dict:
     """`words` after the examples `changed` were written: taken out everywhere, then put back
     in their best part for the words they now hold (`published`: the examples published
     after the change)."""
+    with _lock:  # a request of this process may be adding a word meanwhile
+        words = dict(words)
     if not words:
         return {}
     fresh = {stem: [part - changed for part in parts] for stem, parts in words.items()}
