@@ -26,8 +26,8 @@ from core import replica
 from . import search
 from .choices import ExampleStatus
 
-# Words kept per process (the least recently read go first): 4 bitmaps each, about 60 kB
-# for a word found in 10,000 examples.
+# Words kept per process (the least recently searched are dropped first): 4 bitmaps each,
+# about 60 kB for a word found in 10,000 examples.
 MAX_WORDS = 200
 PARTS = tuple(search.WEIGHTS)  # "A" (title) … "D" (description), best first
 SCORES = tuple(search.WEIGHTS.values())
@@ -82,7 +82,11 @@ def parts_of(index, stem: str) -> tuple[BitMap, ...]:
     in the best part): read once per facet index, then kept."""
     words = index.words
     parts = words.get(stem)
-    if parts is None:
+    if parts is not None:
+        with _lock:  # now the most recently searched: the last to be dropped
+            if stem in words:
+                words[stem] = words.pop(stem)
+    else:
         # Kept with the index of version `number`: never read from an older replica.
         with replica.primary_unless_replayed(index.number):
             parts = _read(stem)

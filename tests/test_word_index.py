@@ -152,3 +152,11 @@ def test_ranked_ids_read_any_slice_as_the_whole_order(corpus):
         assert ids[start : start + 2] == whole[start : start + 2]
     with pytest.raises(IndexError):
         ids[len(whole)]
+
+
+def test_the_least_recently_searched_word_is_dropped_first(corpus, monkeypatch):
+    monkeypatch.setattr(word_index, "MAX_WORDS", 2)
+    index = facets.current_index()
+    for stem in ("jardin", "ecol", "jardin", "sant"):
+        word_index.parts_of(index, stem)
+    assert list(index.words) == ["jardin", "sant"]
