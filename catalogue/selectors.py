@@ -157,6 +157,25 @@ def facet_counts(matches: ExampleMatches) -> dict[str, dict[str, int]]:
     return counts
 
 
+def territory_counts(territories, index=None) -> dict[int, int]:
+    """{territory pk: how many published examples lie in it or below it}: the pays, the
+    régions and the départements from the facet index (no query, whatever their size), the
+    EPCI and communes in one grouped query (`ExampleQuerySet.count_by_territory`). `index`:
+    the facet index the page already read, if any."""
+    from .models import Example
+
+    index = index or facets.current_index()
+    counts, below = {}, []
+    for territory in territories:
+        if territory.level == TerritoryLevel.PAYS:
+            counts[territory.pk] = len(index.all)
+        elif territory.level in facets.PLACES:
+            counts[territory.pk] = len(index.of(territory.level).get(territory.slug, BitMap()))
+        else:
+            below.append(territory)
+    return counts | Example.objects.published().count_by_territory(below)
+
+
 def ordered_ids(filterset, matches: ExampleMatches):
     """The ids of the matching examples in the order in force.
 

@@ -265,6 +265,7 @@ class ExampleSubsetView(DetailView):
             examples=Example.objects.for_cards().in_order(first),
             example_count=counts["total"][""],
             facet_counts=counts,
+            facet_index=matches.index,
             filterset=filterset,
             list_url=f"/exemples/?{self.list_query()}",
             list_query=self.list_query(),

@@ -20,7 +20,7 @@ from pyroaring import BitMap
 from catalogue import facets, selectors
 from catalogue.choices import ActorType, ObjectiveFamily, Scale
 from catalogue.filtersets import ExampleFilterSet
-from catalogue.models import Example, Partnership
+from catalogue.models import Partnership
 from catalogue.querystrings import query_adding, query_with
 from french.text import sort_key
 from territoires.models import Territory, TerritoryLevel, path_slugs
@@ -221,7 +221,7 @@ def places(subject, count: Counter, options) -> dict | None:
         found = list(territory.subdivisions())
         title = _("Intercommunalités") if territory.level == TerritoryLevel.DEPARTEMENT else ""
         title = title or _("Communes")
-        numbers = Example.objects.published().count_by_territory(found)
+        numbers = selectors.territory_counts(found, count.index)
         found = [t for t in found if numbers[t.pk]]
     if not found:
         return None

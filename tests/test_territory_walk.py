@@ -169,7 +169,7 @@ def test_territory_with_enough_examples_does_not_point_elsewhere(client):
         # territory, catalogue version, the list's 4 reference lists, breadcrumb, page of
         # examples + 2 prefetches (objectives, partners), subdivisions, their counts (the
         # counts by type and by domain come from the facet index).
-        ("region-32", 12),
+        ("region-32", 11),
         ("departement-59", 12),
         # An EPCI's examples are found through its member communes: their ids.
         ("epci-200093201", 13),
