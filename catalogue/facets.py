@@ -31,6 +31,7 @@ from territoires.models import slug_at, slug_at_sql
 
 from . import word_index
 from .choices import ExampleStatus
+from .example_actors import ExampleActors
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
 # for the territory filter.
@@ -80,6 +81,8 @@ class FacetIndex:
         self.values = {}
         # The words searched in this process (catalogue.word_index), not in snapshots.
         self.words = {}
+        # Every example's actors, read when a fiche first counts actors (`actor_count`).
+        self.example_actors = None
 
     @classmethod
     def build(cls, number, stamp) -> "FacetIndex":
@@ -115,6 +118,8 @@ class FacetIndex:
         if changed:
             index._read(changed)
         index.words = word_index.updated(self.words, changed, index.all)
+        if self.example_actors is not None:
+            index.example_actors = self.example_actors.updated(changed)
         if territories:
             # Does each still hold a published example? One lookup each, not a count.
             places = Territory.objects.filter(pk__in=list(territories)).filter(
@@ -239,6 +244,14 @@ class FacetIndex:
             self.bitmaps[facet] = {kind: BitMap(ids) & self.all for kind, ids in peers.items()}
         return self.bitmaps[facet]
 
+    def actor_count(self, within: BitMap) -> int:
+        """How many different actors take part in these examples (catalogue.example_actors,
+        read from the database the first time, as "entre_pairs")."""
+        if self.example_actors is None:
+            with replica.primary_unless_replayed(self.number):
+                self.example_actors = ExampleActors.read()
+        return self.example_actors.count(within)
+
     def any_of(self, facet, values) -> BitMap:
         return BitMap.union(BitMap(), *(self.of(facet).get(v, BitMap()) for v in values))
 
@@ -265,6 +278,7 @@ class FacetIndex:
         state["bitmaps"] = defaultdict(dict, state["bitmaps"])
         state.setdefault("values", {})  # a snapshot left by an older release
         state.setdefault("words", {})
+        state.setdefault("example_actors", None)
         self.__dict__.update(state)
 
 

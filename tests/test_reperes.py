@@ -286,13 +286,13 @@ def test_fiche_is_cached_until_the_catalogue_changes(client, sample, settings):
     ("path", "queries"),
     [
         # version, then the list's reference lists (domains, objectives, partnership types,
-        # régions and départements); actors (one aggregate) except for France; the
-        # territory, its trail; below a département, its EPCI and their counts.
+        # régions and départements); the territory, its trail; below a département, its EPCI
+        # and their counts. The actors are counted in memory (catalogue.example_actors).
         ("/reperes/", 5),
-        ("/reperes/region-32/", 8),
-        ("/reperes/departement-59/", 10),
-        ("/reperes/type-acteur/association/", 6),
-        ("/reperes/domaine/numerique/", 7),
+        ("/reperes/region-32/", 7),
+        ("/reperes/departement-59/", 9),
+        ("/reperes/type-acteur/association/", 5),
+        ("/reperes/domaine/numerique/", 6),
     ],
 )
 def test_fiche_query_count(client, sample, django_assert_num_queries, path, queries):
