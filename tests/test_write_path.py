@@ -3,10 +3,12 @@ change, and then in the write's own transaction; facet indexes follow the change
 of being rebuilt; bulk writers never write back an example's older edit counter
 (Example.version, optimistic locking)."""
 
+import io
 import random
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -204,6 +206,23 @@ def test_a_new_worker_starts_from_the_snapshot_and_catches_up(builds, curator):
     assert len(builds) == 1  # loaded and caught up, not built
     assert index.stamp == public_version.current()
     assert set(index.of("domaine")["sante"]) == {example.pk}
+
+
+def test_built_at_deployment_no_worker_builds_and_fiches_count_actors_without_sql(
+    builds, django_assert_num_queries
+):
+    """`manage.py build_facet_index` leaves the snapshot: a new worker loads it, actors
+    included, instead of building the index at its first request."""
+    example = ExampleFactory(partners=[ActorFactory(), ActorFactory()])
+    facets._index["value"] = None
+    call_command("build_facet_index", stdout=io.StringIO())
+    assert len(builds) == 1
+    facets._index["value"] = None  # a new worker
+    index = facets.current_index()
+    assert len(builds) == 1  # loaded, not built
+    with django_assert_num_queries(0):
+        assert index.actor_count(index.all) == 2
+    assert example.pk in index.all
 
 
 def test_reference_lists_changed_rebuild_the_index(builds, admin_client):

@@ -1,0 +1,34 @@
+"""Build the facet index at the current public version and leave it as the shared snapshot.
+
+Run at deployment (after `migrate` and `load_reference_data`, before the web workers take
+traffic) and after a bulk load: each new web worker then loads the snapshot (187 ms at
+1,000,000 examples) instead of building the index from SQL at its first request (12.5 s).
+The snapshot carries every example's actors too, which the Fiches Repères count.
+"""
+
+import pickle
+import time
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand
+
+from catalogue import facets
+from core import public_version, replica
+
+
+class Command(BaseCommand):
+    help = "Construit l'index des facettes et le laisse dans le cache partagé."
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        number, stamp = public_version.state()
+        with replica.primary_unless_replayed(number):
+            index = facets.FacetIndex.build(number, stamp)
+            index.actor_count(index.all)  # reads every example's actors into it
+        cache.set(facets.SNAPSHOT_KEY, index, facets.SNAPSHOT_SECONDS)
+        size = len(pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+        self.stdout.write(
+            f"Index des facettes construit en {time.perf_counter() - started:.1f} s "
+            f"({len(index.all)} exemples publiés, version {number}) ; instantané de "
+            f"{size / 1e6:.1f} Mo laissé dans le cache."
+        )
