@@ -17,7 +17,6 @@ ids there through the FilterSet's own filter methods.
 """
 
 import threading
-from array import array
 from collections import defaultdict
 
 from django.core.cache import cache
@@ -65,15 +64,13 @@ class FacetIndex:
 
     Besides the list's facets: "annee" (start year) and, read when first asked (only the
     Fiches Repères and `entre_pairs=` need it), "entre_pairs" (at least two actors of a type).
-    `years[pk]` is an example's start year (an array: 2 bytes an id, for in-memory sorting);
-    the actors and territories of published examples are bitmaps too, for the home page.
+    The actors and territories of published examples are bitmaps too, for the home page.
     """
 
     def __init__(self, number=0, stamp=""):
         self.number, self.stamp = number, stamp
         self.bitmaps = defaultdict(dict)
         self.all = BitMap()
-        self.years = array("H")
         self.actors = BitMap()
         self.territories = BitMap()
         # What the link tables' ids stand for (slugs, objectives): reference lists change
@@ -111,7 +108,6 @@ class FacetIndex:
         changed = BitMap(examples)
         index = FacetIndex(number, stamp)
         index.all = self.all - changed
-        index.years = array("H", self.years)
         index.values = self.values
         for facet, values in self.bitmaps.items():
             index.bitmaps[facet] = {value: ids - changed for value, ids in values.items()}
@@ -175,10 +171,6 @@ class FacetIndex:
             years, scales, places = _grouped_here(published)
         for year, pks in years:
             self.all |= BitMap(pks)
-            if pks and max(pks) >= len(self.years):
-                self.years.extend([0] * (max(pks) + 1 - len(self.years)))
-            for pk in pks:
-                self.years[pk] = year
             add("annee", year, pks)
         for scale, pks in scales:
             add("echelle", scale, pks)

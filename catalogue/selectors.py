@@ -177,24 +177,19 @@ def territory_counts(territories, index=None) -> dict[int, int]:
 
 
 def ordered_ids(filterset, matches: ExampleMatches):
-    """The ids of the matching examples in the order in force.
-
-    A search by relevance is read from its ranking, a page at a time, however many examples
-    match. Another filtered list of up to MAX_ID_LIST examples is sorted in memory by the
-    index's start years; any other (every example, `titre`, a long list) by SQL, a query
-    for each page read.
+    """The ids of the matching examples in the order in force, read a page at a time from
+    the facet index however many match: by relevance (the ranking found with the words),
+    else by start year (the index's year bitmaps). The title order is SQL's (French
+    collation), a query for each page read.
     """
     choice = ordering.sort_choice(filterset.valid_data)
+    years = matches.index.bitmaps["annee"]
     if choice == "pertinence" and matches.ranking:
         ranking = [(score, ids & matches.ids) for score, ids in matches.ranking]
-        return ordering.RankedIds(ranking, matches.index.bitmaps["annee"])
-    if (
-        not matches.kept
-        or len(matches.ids) > ordering.MAX_ID_LIST
-        or choice not in ordering.IN_MEMORY_SORTS
-    ):
-        return filterset.qs.values_list("pk", flat=True)
-    return ordering.sorted_ids(matches.ids, choice, matches.index.years)
+        return ordering.RankedIds(ranking, years)
+    if choice in ordering.IN_MEMORY_SORTS:
+        return ordering.RankedIds([(0, matches.ids)], years, oldest_first=choice == "ancien")
+    return filterset.qs.values_list("pk", flat=True)
 
 
 def ordered_results(filterset, matches: ExampleMatches | None = None) -> CountedIds:
