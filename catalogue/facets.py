@@ -262,7 +262,7 @@ class FacetIndex:
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("public_actors", None)  # read again by whoever needs it
-        state["words"] = {}  # each process keeps the words it is asked
+        state["words"] = word_index.copy(self.words)  # a new worker starts with them
         state["bitmaps"] = dict(self.bitmaps)
         return state
 

@@ -10,7 +10,8 @@ scores `search.relevance` gives in SQL (tests/test_word_index.py holds the two t
 
 The words belong to one facet index (`FacetIndex.words`): when the index follows the change
 log, `updated` reads the changed examples' words again in one query, so a curator's save
-keeps them. A whole build or a new worker starts with none; a snapshot carries none.
+keeps them. A snapshot carries the words of the worker that left it, so a new worker starts
+with them; `manage.py build_facet_index` reads again the words of the snapshot it replaces.
 
 Phrases, and a negation inside an OR (`a OR -b`), stay the database's (`answerable`).
 """
@@ -97,12 +98,17 @@ def parts_of(index, stem: str) -> tuple[BitMap, ...]:
     return parts
 
 
+def copy(words: dict) -> dict:
+    """A copy of `words` that a request adding a word meanwhile does not disturb."""
+    with _lock:
+        return dict(words)
+
+
 def updated(words: dict, changed: BitMap, published: BitMap) -> dict:
     """`words` after the examples `changed` were written: taken out everywhere, then put back
     in their best part for the words they now hold (`published`: the examples published
     after the change)."""
-    with _lock:  # a request of this process may be adding a word meanwhile
-        words = dict(words)
+    words = copy(words)  # a request of this process may be adding a word meanwhile
     if not words:
         return {}
     fresh = {stem: [part - changed for part in parts] for stem, parts in words.items()}
