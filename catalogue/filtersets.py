@@ -15,7 +15,7 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core import public_version
+from core import public_version, replica
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
@@ -121,17 +121,19 @@ def reference_lists() -> ReferenceLists:
     """The reference lists at the current public version, read once per version in each
     process: a change of them renews the version (catalogue.changes), and a public page
     knows its version without a query (core.public_version.pinned)."""
-    _number, stamp = public_version.state()
+    number, stamp = public_version.state()
     with _references_lock:
         if _references["stamp"] != stamp:
             levels = [TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT]
             places = Territory.objects.filter(level__in=levels).order_by(french_order("name"))
-            _references["lists"] = ReferenceLists(
-                domains=list(Domain.objects.all()),
-                objectives=list(Objective.objects.all()),
-                partnership_types=list(PartnershipType.objects.all()),
-                territories={t.slug: t for t in places},
-            )
+            # Kept under `stamp`: never read from a replica that has not replayed it.
+            with replica.primary_unless_replayed(number):
+                _references["lists"] = ReferenceLists(
+                    domains=list(Domain.objects.all()),
+                    objectives=list(Objective.objects.all()),
+                    partnership_types=list(PartnershipType.objects.all()),
+                    territories={t.slug: t for t in places},
+                )
             _references["stamp"] = stamp
         return _references["lists"]
 
