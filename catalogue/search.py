@@ -12,9 +12,13 @@ objectives and actor types (C) > description (D) —
 Ranking is the same on both: each word scores by the best part it is found in.
 Every query word must match (`-mot` excludes a word, `a OR b` accepts either, `"a b"` is a
 phrase, `-"a b"` excludes it; a query of negations only lists every example but those).
-A word that matches no published example — or far fewer than a close spelling would — is
-corrected to the closest word of the vocabulary (`SearchWord`) within one or two edits, and
-the page says so.
+A word also finds its plural or singular when the stemmer keeps them apart (vélo, vélos)
+and the synonyms curators keep (`SynonymGroup`: « école » also finds « scolaire », ranked
+below the typed word). Only a word that matches no published example, and is no word of
+the vocabulary (indexed words, territory names, reference labels, synonyms), is corrected
+to the closest indexed word within one or two edits, with its accents; a word that still
+matches nothing is left out when other words remain. The page says so, and `exact` undoes
+all three.
 """
 
 import functools
@@ -41,10 +45,8 @@ FTS_TABLE = "catalogue_example_fts"
 # numbers, so that PostgreSQL (numeric), SQLite (integers) and the memory of
 # catalogue.word_index add them up exactly alike and tie the same examples.
 WEIGHTS = {"A": 10, "B": 4, "C": 2, "D": 1}
-# A word is corrected when it matches at most this many published examples and a close
-# spelling matches many times more.
-RARE_MATCHES = 2
-CORRECTION_RATIO = 20
+# A typed word shorter than this is never corrected (too many words are one edit away).
+MIN_CORRECTED_LENGTH = 4
 # French words too common to mean anything in a search.
 _STOP_WORDS = (
     "a ai au aux avec c ce ces cet cette d dans de des du elle en et est il ils je l la "
@@ -89,6 +91,9 @@ class Term:
     typed: list[str]
     stems: list[str]
     negated: bool = False
+    # A synonym of the word typed: found in a part, it scores as the typed word found in the
+    # next part down (catalogue.word_index ranks it so too).
+    wider: bool = False
 
     def tsquery(self, weight: str = "") -> str:
         label = f":{weight}" if weight else ""
@@ -116,10 +121,14 @@ class Clause:
 
 @dataclass
 class SearchPlan:
-    """A parsed query and the corrections applied to it."""
+    """A parsed query and what was changed in it: corrections (typed, used, with its
+    accents), synonyms added (typed, [synonyms]) and words left out because nothing holds
+    them."""
 
     clauses: list[Clause] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
     def __bool__(self):
         # A query of negations only is a search too: every example but those.
@@ -216,29 +225,73 @@ def parse(text: str) -> SearchPlan:
     return plan
 
 
-def plan_search(text: str, published) -> SearchPlan:
-    """Parse `text` and correct the words that `published` examples do not contain."""
+def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
+    """Parse `text`, widen each plain word to its other number and its synonyms, and (unless
+    `exact`) correct, or else leave out, a word that no `published` example holds."""
     plan = parse(text)
+    synonym_stems = synonyms() if not exact and _has_plain_words(plan) else {}
+    dead = []
     for clause in plan.clauses:
-        if len(clause.terms) != 1:
-            continue
-        term = clause.terms[0]
-        if term.negated or len(term.typed) != 1 or len(term.stems) != 1:
-            continue
-        word = term.typed[0]
-        if len(word) < 4 or not word.isalpha():
-            continue
-        found = _count(published, [term.stems[0]], limit=RARE_MATCHES + 1)
-        if found > RARE_MATCHES:
-            continue
-        correction = _closest_word(word, published, at_least=found * CORRECTION_RATIO or 1)
-        if correction is None:
-            continue
-        corrected = Term([correction], [stem(correction)])
-        # A word that some examples contain keeps them: it gains its correction.
-        clause.terms = [term, corrected] if found else [corrected]
-        plan.corrections.append((word, correction))
+        single = len(clause.terms) == 1
+        for term in list(clause.terms):
+            if term.negated or len(term.stems) != 1 or len(term.typed) != 1:
+                continue
+            word = term.typed[0]
+            wider = _widened(word, synonym_stems)
+            clause.terms += wider
+            if not single or exact:
+                _note_synonyms(plan, word, wider)
+                continue
+            if _count(published, [t.stems[0] for t in clause.terms], limit=1):
+                _note_synonyms(plan, word, wider)
+                continue
+            correction = _correction(word, published)
+            if correction is not None:
+                folded, shown = correction
+                wider = _widened(folded, synonym_stems)
+                clause.terms = [Term([folded], [stem(folded)]), *wider]
+                plan.corrections.append((word, shown))
+                _note_synonyms(plan, shown, wider)
+            else:
+                dead.append(clause)
+    alive = [c for c in plan.clauses if c.positive and c not in dead]
+    if dead and alive:
+        # Words that nothing holds, beside words that find something: leave them out.
+        plan.ignored = [c.terms[0].typed[0] for c in dead]
+        plan.clauses = [c for c in plan.clauses if c not in dead]
     return plan
+
+
+def word_clause(word: str, *, exact: bool = False) -> Clause:
+    """A folded word as `plan_search` widens it: its other number and (unless `exact`) its
+    synonyms."""
+    return Clause([Term([word], [stem(word)]), *_widened(word, {} if exact else synonyms())])
+
+
+def _has_plain_words(plan: SearchPlan) -> bool:
+    return any(len(t.stems) == 1 for c in plan.clauses for t in c.positive)
+
+
+def _widened(word: str, synonym_stems: dict) -> list[Term]:
+    """The terms a plain word adds: its other number, when the stemmer keeps them apart
+    (vélo, vélos; emploi, emplois), then its synonyms."""
+    own = stem(word)
+    other = word[:-1] if word[-1] in "sx" else word + "s"
+    added = []
+    if len(word) > 2 and stem(other) != own:
+        added.append(Term([other], [stem(other)]))
+    seen = {own, *(t.stems[0] for t in added)}
+    for shown, folded in synonym_stems.get(own, ()):
+        if stem(folded) not in seen:
+            seen.add(stem(folded))
+            added.append(Term([shown], [stem(folded)], wider=True))
+    return added
+
+
+def _note_synonyms(plan: SearchPlan, word: str, wider: list[Term]):
+    shown = [t.typed[0] for t in wider if t.wider]
+    if shown:
+        plan.synonyms.append((word, shown))
 
 
 def _count(published, stems, *, limit) -> int:
@@ -246,19 +299,38 @@ def _count(published, stems, *, limit) -> int:
     return published.filter(match_condition(plan)).order_by().values("pk")[:limit].count()
 
 
-def _closest_word(word: str, published, *, at_least: int) -> str | None:
-    """The vocabulary word closest to `word` (one edit, two from eight letters) that enough
+def _correction(word: str, published) -> tuple[str, str] | None:
+    """(folded, shown with its accents) for a word that matches nothing: the closest word of
+    the documents, unless `word` is a word of the vocabulary itself (a place, a label…)."""
+    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha() or word in known_words():
+        return None
+    closest = _closest_word(word, published)
+    return (closest, vocabulary()[closest] or closest) if closest else None
+
+
+def nearest_spelling(word: str, published) -> tuple[str, str] | None:
+    """(folded, shown with its accents) of the indexed word closest to `word` that
+    published examples hold, even when `word` is a word of the vocabulary: what a list
+    that finds nothing proposes."""
+    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha():
+        return None
+    closest = _closest_word(word, published)
+    return (closest, vocabulary()[closest] or closest) if closest else None
+
+
+def _closest_word(word: str, published) -> str | None:
+    """The vocabulary word closest to `word` (one edit, two from eight letters) that
     published examples contain; the most frequent of equally close ones."""
     max_edits = 1 if len(word) < 8 else 2
     candidates = process.extract(
-        word, vocabulary(), scorer=OSA.distance, score_cutoff=max_edits, limit=8
+        word, list(vocabulary()), scorer=OSA.distance, score_cutoff=max_edits, limit=8
     )
     best = None
     for candidate, edits, _ in candidates:
         if stem(candidate) == stem(word):
             continue
-        matches = _count(published, [stem(candidate)], limit=10_000)
-        if matches < at_least:
+        matches = _count(published, [stem(candidate)], limit=1000)
+        if not matches:
             continue
         key = (edits, -matches, candidate)
         if best is None or key < best[0]:
@@ -266,20 +338,92 @@ def _closest_word(word: str, published, *, at_least: int) -> str | None:
     return best[1] if best else None
 
 
-_vocabulary = {"key": None, "words": []}
-_vocabulary_lock = threading.Lock()
+class _TableCache:
+    """A value computed from tables, kept per process and computed again when their `key()`
+    (counts, last ids, last changes: one query) moves: no restart, no public version."""
+
+    def __init__(self, key, load):
+        self.key, self.load = key, load
+        self.stored, self.value = None, None
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        key = self.key()
+        with self.lock:
+            if self.stored != key:
+                self.value, self.stored = self.load(), key
+            return self.value
 
 
-def vocabulary() -> list[str]:
-    """Every word of the indexed documents, read again when words were added."""
+def _size(queryset, *fields) -> tuple:
+    aggregates = {f"last_{f}": Max(f) for f in fields}
+    return tuple(queryset.order_by().aggregate(n=Count("pk"), **aggregates).values())
+
+
+def _indexed_words() -> dict[str, str]:
     from .models import SearchWord
 
-    key = tuple(SearchWord.objects.order_by().aggregate(n=Count("pk"), last=Max("pk")).values())
-    with _vocabulary_lock:
-        if _vocabulary["key"] != key:
-            _vocabulary["words"] = list(SearchWord.objects.values_list("word", flat=True))
-            _vocabulary["key"] = key
-        return _vocabulary["words"]
+    return dict(SearchWord.objects.values_list("word", "display"))
+
+
+def _searchword_size():
+    from .models import SearchWord
+
+    return _size(SearchWord.objects, "pk")
+
+
+# {folded word: how the documents write it ("" when not seen yet)}, every word ever indexed.
+vocabulary = _TableCache(_searchword_size, _indexed_words)
+
+
+def _synonym_groups():
+    from .models import SynonymGroup
+
+    return _size(SynonymGroup.objects, "pk", "updated_at")
+
+
+def _load_synonyms() -> dict[str, list[tuple[str, str]]]:
+    from .models import SynonymGroup
+
+    by_stem = {}
+    for group in SynonymGroup.objects.all():
+        entries = [(shown, fold(shown)) for shown in group.entries()]
+        for _shown, folded in entries:
+            others = [e for e in entries if stem(e[1]) != stem(folded)]
+            by_stem.setdefault(stem(folded), []).extend(others)
+    return by_stem
+
+
+# {stem: [(synonym as curators wrote it, folded)]}, from the curators' SynonymGroup table.
+synonyms = _TableCache(_synonym_groups, _load_synonyms)
+
+
+def _vocabulary_size():
+    from territoires.models import Territory
+
+    return (_searchword_size(), _size(Territory.objects, "pk"), synonyms.stored)
+
+
+def _load_known_words() -> frozenset[str]:
+    from territoires.models import Territory
+
+    from .models import Domain, Objective, PartnershipType
+
+    names = [
+        *Territory.objects.values_list("name", flat=True),
+        *Domain.objects.values_list("name", flat=True),
+        *Objective.objects.values_list("name", flat=True),
+        *Objective.objects.values_list("short_name", flat=True),
+        *PartnershipType.objects.values_list("name", flat=True),
+        *(folded for entries in synonyms().values() for _shown, folded in entries),
+    ]
+    return frozenset(vocabulary()).union(*(words(name) for name in names))
+
+
+# Every word that is a word of the catalogue, never to be corrected: the indexed words
+# (titles, texts, partners' names, places and labels of examples), every territory's name,
+# the reference lists' labels and the synonyms.
+known_words = _TableCache(_vocabulary_size, _load_known_words)
 
 
 # --- Finding and ranking -------------------------------------------------------------------
@@ -297,8 +441,8 @@ def match_condition(plan: SearchPlan) -> Q:
 
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
-    it is found in (title 10, summary 4, the rest 2, description 1); the same on both
-    databases. Negated terms score nothing."""
+    it is found in (title 10, summary 4, the rest 2, description 1), a synonym as if found
+    one part lower; the same on both databases. Negated terms score nothing."""
     total = Value(0)
     for clause in plan.clauses:
         positive = clause.positive
@@ -306,14 +450,32 @@ def relevance(plan: SearchPlan):
             continue
         # A clause such as `a OR -b` may match without `a`: it then scores 0.
         found_for_sure = len(positive) == len(clause.terms)
-        scores = [
-            When(_match_in_part(positive, weight), then=Value(score))
-            for weight, score in WEIGHTS.items()
-            if weight != "D" or not found_for_sure
-        ]
+        scores = []
+        for level, score in enumerate(WEIGHTS.values()):
+            condition = _scored_in(positive, level)
+            if condition is not None and (level < len(WEIGHTS) - 1 or not found_for_sure):
+                scores.append(When(condition, then=Value(score)))
         default = WEIGHTS["D"] if found_for_sure else 0
         total += Case(*scores, default=Value(default), output_field=IntegerField())
     return total
+
+
+def scored_parts(term: Term) -> list[list[str]]:
+    """For each score, best first, the parts of the document where `term` earns it: a
+    typed word in its own part, a synonym in the part above (title: 4, summary: 2…)."""
+    parts = list(WEIGHTS)
+    if not term.wider:
+        return [[part] for part in parts]
+    return [[], [parts[0]], [parts[1]], parts[2:]]
+
+
+def _scored_in(terms: list[Term], level: int) -> Q | None:
+    conditions = []
+    for weight in WEIGHTS:
+        earning = [t for t in terms if weight in scored_parts(t)[level]]
+        if earning:
+            conditions.append(_match_in_part(earning, weight))
+    return functools.reduce(operator.or_, conditions) if conditions else None
 
 
 def order_by_relevance(queryset, plan: SearchPlan):
