@@ -133,7 +133,11 @@ class ExampleFilterSet(django_filters.FilterSet):
     )
     tri = django_filters.ChoiceFilter(label=_("Trier par"), choices=ordering.SORTS, method="keep")
     # The words as typed: no correction, no synonym, no word left out (search.plan_search).
-    exact = django_filters.BooleanFilter(label=_("Mots exacts, sans correction"), method="keep")
+    exact = django_filters.ChoiceFilter(
+        label=_("Mots tels que tapés (1 : sans correction ni synonyme)"),
+        choices=[("1", _("oui"))],
+        method="keep",
+    )
 
     class Meta:
         model = Example

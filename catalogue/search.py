@@ -240,10 +240,10 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
             wider = _widened(word, synonym_stems)
             clause.terms += wider
             if not single or exact:
-                _note_synonyms(plan, word, wider)
+                _note_synonyms(plan, word, wider, synonym_stems)
                 continue
             if _count(published, [t.stems[0] for t in clause.terms], limit=1):
-                _note_synonyms(plan, word, wider)
+                _note_synonyms(plan, word, wider, synonym_stems)
                 continue
             correction = _correction(word, published)
             if correction is not None:
@@ -251,7 +251,7 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
                 wider = _widened(folded, synonym_stems)
                 clause.terms = [Term([folded], [stem(folded)]), *wider]
                 plan.corrections.append((word, shown))
-                _note_synonyms(plan, shown, wider)
+                _note_synonyms(plan, shown, wider, synonym_stems)
             else:
                 dead.append(clause)
     alive = [c for c in plan.clauses if c.positive and c not in dead]
@@ -288,10 +288,13 @@ def _widened(word: str, synonym_stems: dict) -> list[Term]:
     return added
 
 
-def _note_synonyms(plan: SearchPlan, word: str, wider: list[Term]):
+def _note_synonyms(plan: SearchPlan, word: str, wider: list[Term], synonym_stems: dict):
     shown = [t.typed[0] for t in wider if t.wider]
     if shown:
-        plan.synonyms.append((word, shown))
+        # The word as its group writes it (« école »): the query's words are folded.
+        own = stem(fold(word))
+        written = [s for s, folded in synonym_stems.get(own, ()) if stem(folded) == own]
+        plan.synonyms.append((written[0] if written else word, shown))
 
 
 def _count(published, stems, *, limit) -> int:
@@ -389,12 +392,15 @@ def _load_synonyms() -> dict[str, list[tuple[str, str]]]:
     for group in SynonymGroup.objects.all():
         entries = [(shown, fold(shown)) for shown in group.entries()]
         for _shown, folded in entries:
-            others = [e for e in entries if stem(e[1]) != stem(folded)]
-            by_stem.setdefault(stem(folded), []).extend(others)
+            # The word itself first (as the group writes it), then its synonyms.
+            by_stem.setdefault(stem(folded), []).extend(
+                sorted(entries, key=lambda e: stem(e[1]) != stem(folded))
+            )
     return by_stem
 
 
-# {stem: [(synonym as curators wrote it, folded)]}, from the curators' SynonymGroup table.
+# {stem: [(word as curators wrote it, folded)]}: the word itself, then its synonyms, from
+# the curators' SynonymGroup table.
 synonyms = _TableCache(_synonym_groups, _load_synonyms)
 
 
