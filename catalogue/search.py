@@ -240,10 +240,10 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
             wider = _widened(word, synonym_stems)
             clause.terms += wider
             if not single or exact:
-                _note_synonyms(plan, word, wider, synonym_stems)
+                _note_synonyms(plan, word, synonym_stems)
                 continue
             if _count(published, [t.stems[0] for t in clause.terms], limit=1):
-                _note_synonyms(plan, word, wider, synonym_stems)
+                _note_synonyms(plan, word, synonym_stems)
                 continue
             correction = _correction(word, published)
             if correction is not None:
@@ -251,7 +251,7 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
                 wider = _widened(folded, synonym_stems)
                 clause.terms = [Term([folded], [stem(folded)]), *wider]
                 plan.corrections.append((word, shown))
-                _note_synonyms(plan, shown, wider, synonym_stems)
+                _note_synonyms(plan, shown, synonym_stems)
             else:
                 dead.append(clause)
     alive = [c for c in plan.clauses if c.positive and c not in dead]
@@ -273,26 +273,31 @@ def _has_plain_words(plan: SearchPlan) -> bool:
 
 
 def _widened(word: str, synonym_stems: dict) -> list[Term]:
-    """The terms a plain word adds: its other number, when the stemmer keeps them apart
-    (vélo, vélos; emploi, emplois), then its synonyms."""
+    """The terms a folded word adds: its other number, when the stemmer keeps them apart
+    (vélo, vélos; emploi, emplois), then its synonyms, each with its other number too."""
     own = stem(word)
-    other = word[:-1] if word[-1] in "sx" else word + "s"
-    added = []
-    if len(word) > 2 and stem(other) != own:
-        added.append(Term([other], [stem(other)]))
-    seen = {own, *(t.stems[0] for t in added)}
-    for shown, folded in synonym_stems.get(own, ()):
-        if stem(folded) not in seen:
-            seen.add(stem(folded))
-            added.append(Term([shown], [stem(folded)], wider=True))
+    added, seen = [], {own}
+    for shown, folded, wider in [(word, word, False), *_synonyms_of(own, synonym_stems)]:
+        for spelled, term_word in ((shown, folded), (_other_number(shown), _other_number(folded))):
+            if len(folded) > 2 and stem(term_word) not in seen:
+                seen.add(stem(term_word))
+                added.append(Term([spelled], [stem(term_word)], wider=wider))
     return added
 
 
-def _note_synonyms(plan: SearchPlan, word: str, wider: list[Term], synonym_stems: dict):
-    shown = [t.typed[0] for t in wider if t.wider]
+def _other_number(word: str) -> str:
+    return word[:-1] if word[-1] in "sx" else word + "s"
+
+
+def _synonyms_of(own: str, synonym_stems: dict) -> list[tuple[str, str, bool]]:
+    return [(s, f, True) for s, f in synonym_stems.get(own, ()) if stem(f) != own]
+
+
+def _note_synonyms(plan: SearchPlan, word: str, synonym_stems: dict):
+    own = stem(fold(word))
+    shown = list(dict.fromkeys(s for s, _f, _w in _synonyms_of(own, synonym_stems)))
     if shown:
         # The word as its group writes it (« école »): the query's words are folded.
-        own = stem(fold(word))
         written = [s for s, folded in synonym_stems.get(own, ()) if stem(folded) == own]
         plan.synonyms.append((written[0] if written else word, shown))
 
