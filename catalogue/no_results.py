@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from pyroaring import BitMap
 
 from . import search, word_index
 from .filter_labels import active_filter_labels
@@ -78,8 +79,6 @@ def _examples_of(matches, filterset, clause):
     alone = search.SearchPlan([clause])
     if word_index.answerable(alone):
         return word_index.ranked(matches.index, alone)[0]
-    from pyroaring import BitMap
-
     kept = filterset.queryset.filter(search.match_condition(alone)).order_by()
     return BitMap(kept.values_list("pk", flat=True))
 
@@ -96,7 +95,7 @@ def _nearest_spellings(filterset, matches, params, clauses, elsewhere):
             continue
         folded, shown = nearest
         spelled = search.word_clause(folded, exact=True)
-        ids = elsewhere
+        ids = BitMap(elsewhere)
         for other in clauses:
             ids &= _examples_of(matches, filterset, spelled if other is clause else other)
         count = len(ids)

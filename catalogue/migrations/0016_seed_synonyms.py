@@ -1,5 +1,5 @@
 """The first synonym groups of the search, which curators then keep in the admin (the
-« Curateurs » group may view, add, change and delete them).
+« Curateurs » group may view, add and change them).
 
 Each group holds words a person means alike when searching; none is so wide that it drowns
 the word typed (no « inclusion » for « handicap »: most of it is digital inclusion; no
@@ -26,7 +26,8 @@ GROUPS = [
 
 
 CURATORS = "Curateurs"  # catalogue/migrations/0004_curators_group.py
-ACTIONS = ("view", "add", "change", "delete")
+# No deletion, as for everything else curators keep (catalogue 0004): an administrator deletes.
+ACTIONS = ("view", "add", "change")
 
 
 def seed(apps, schema_editor):
