@@ -114,7 +114,7 @@ class PartnershipTypeAdmin(ReferenceAdmin):
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(admin.ModelAdmin):
     """The search's synonyms: saved, they apply to the next search of every worker
-    (catalogue.search.synonyms); no cached list page keeps them longer than
+    (catalogue.search_words.synonyms); no cached list page keeps them longer than
     PUBLIC_PAGE_CACHE_SECONDS."""
 
     list_display = ["__str__", "updated_at"]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import Stemmer
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -228,6 +228,8 @@ def parse(text: str) -> SearchPlan:
 def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
     """Parse `text`, widen each plain word to its other number and its synonyms, and (unless
     `exact`) correct, or else leave out, a word that no `published` example holds."""
+    from .search_words import synonyms
+
     plan = parse(text)
     synonym_stems = synonyms() if not exact and _has_plain_words(plan) else {}
     dead = []
@@ -265,6 +267,8 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
 def word_clause(word: str, *, exact: bool = False) -> Clause:
     """A folded word as `plan_search` widens it: its other number and (unless `exact`) its
     synonyms."""
+    from .search_words import synonyms
+
     return Clause([Term([word], [stem(word)]), *_widened(word, {} if exact else synonyms())])
 
 
@@ -310,10 +314,11 @@ def _count(published, stems, *, limit) -> int:
 def _correction(word: str, published) -> tuple[str, str] | None:
     """(folded, shown with its accents) for a word that matches nothing: the closest word of
     the documents, unless `word` is a word of the vocabulary itself (a place, a label…)."""
+    from .search_words import known_words
+
     if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha() or word in known_words():
         return None
-    closest = _closest_word(word, published)
-    return (closest, vocabulary()[closest] or closest) if closest else None
+    return _closest_word(word, published)
 
 
 def nearest_spelling(word: str, published) -> tuple[str, str] | None:
@@ -322,13 +327,15 @@ def nearest_spelling(word: str, published) -> tuple[str, str] | None:
     that finds nothing proposes."""
     if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha():
         return None
-    closest = _closest_word(word, published)
-    return (closest, vocabulary()[closest] or closest) if closest else None
+    return _closest_word(word, published)
 
 
-def _closest_word(word: str, published) -> str | None:
+def _closest_word(word: str, published) -> tuple[str, str] | None:
     """The vocabulary word closest to `word` (one edit, two from eight letters) that
-    published examples contain; the most frequent of equally close ones."""
+    published examples contain, the most frequent of equally close ones: (folded, shown
+    with its accents)."""
+    from .search_words import vocabulary
+
     max_edits = 1 if len(word) < 8 else 2
     candidates = process.extract(
         word, list(vocabulary()), scorer=OSA.distance, score_cutoff=max_edits, limit=8
@@ -343,98 +350,7 @@ def _closest_word(word: str, published) -> str | None:
         key = (edits, -matches, candidate)
         if best is None or key < best[0]:
             best = (key, candidate)
-    return best[1] if best else None
-
-
-class _TableCache:
-    """A value computed from tables, kept per process and computed again when their `key()`
-    (counts, last ids, last changes: one query) moves: no restart, no public version."""
-
-    def __init__(self, key, load):
-        self.key, self.load = key, load
-        self.stored, self.value = None, None
-        self.lock = threading.Lock()
-
-    def __call__(self):
-        key = self.key()
-        with self.lock:
-            if self.stored != key:
-                self.value, self.stored = self.load(), key
-            return self.value
-
-
-def _size(queryset, *fields) -> tuple:
-    aggregates = {f"last_{f}": Max(f) for f in fields}
-    return tuple(queryset.order_by().aggregate(n=Count("pk"), **aggregates).values())
-
-
-def _indexed_words() -> dict[str, str]:
-    from .models import SearchWord
-
-    return dict(SearchWord.objects.values_list("word", "display"))
-
-
-def _searchword_size():
-    from .models import SearchWord
-
-    return _size(SearchWord.objects, "pk")
-
-
-# {folded word: how the documents write it ("" when not seen yet)}, every word ever indexed.
-vocabulary = _TableCache(_searchword_size, _indexed_words)
-
-
-def _synonym_groups():
-    from .models import SynonymGroup
-
-    return _size(SynonymGroup.objects, "pk", "updated_at")
-
-
-def _load_synonyms() -> dict[str, list[tuple[str, str]]]:
-    from .models import SynonymGroup
-
-    by_stem = {}
-    for group in SynonymGroup.objects.all():
-        entries = [(shown, fold(shown)) for shown in group.entries()]
-        for _shown, folded in entries:
-            # The word itself first (as the group writes it), then its synonyms.
-            by_stem.setdefault(stem(folded), []).extend(
-                sorted(entries, key=lambda e: stem(e[1]) != stem(folded))
-            )
-    return by_stem
-
-
-# {stem: [(word as curators wrote it, folded)]}: the word itself, then its synonyms, from
-# the curators' SynonymGroup table.
-synonyms = _TableCache(_synonym_groups, _load_synonyms)
-
-
-def _vocabulary_size():
-    from territoires.models import Territory
-
-    return (_searchword_size(), _size(Territory.objects, "pk"), synonyms.stored)
-
-
-def _load_known_words() -> frozenset[str]:
-    from territoires.models import Territory
-
-    from .models import Domain, Objective, PartnershipType
-
-    names = [
-        *Territory.objects.values_list("name", flat=True),
-        *Domain.objects.values_list("name", flat=True),
-        *Objective.objects.values_list("name", flat=True),
-        *Objective.objects.values_list("short_name", flat=True),
-        *PartnershipType.objects.values_list("name", flat=True),
-        *(folded for entries in synonyms().values() for _shown, folded in entries),
-    ]
-    return frozenset(vocabulary()).union(*(words(name) for name in names))
-
-
-# Every word that is a word of the catalogue, never to be corrected: the indexed words
-# (titles, texts, partners' names, places and labels of examples), every territory's name,
-# the reference lists' labels and the synonyms.
-known_words = _TableCache(_vocabulary_size, _load_known_words)
+    return (best[1], vocabulary()[best[1]] or best[1]) if best else None
 
 
 # --- Finding and ranking -------------------------------------------------------------------

@@ -6,9 +6,10 @@ import pytest
 from django.http import QueryDict
 from django.utils.html import strip_tags
 
-from catalogue import no_results, search, selectors
+from catalogue import no_results, search_words, selectors
 from catalogue.choices import ExampleStatus
 from catalogue.filtersets import ExampleFilterSet
+from catalogue.models import SearchWord
 
 from .factories import ExampleFactory
 from .test_filters import place
@@ -22,7 +23,7 @@ ROUBAIX = "commune-59512"
 def fresh_vocabulary():
     """Rolled-back tests may leave the same number of words under the same last id: each
     test reads the vocabulary afresh."""
-    for cache in (search.vocabulary, search.known_words, search.synonyms):
+    for cache in (search_words.vocabulary, search_words.known_words, search_words.synonyms):
         cache.stored = None
 
 
@@ -152,3 +153,12 @@ def test_the_api_returns_the_corrections(client, texts):
     assert typed["corrections"] == [] and typed["count"] == 0
     left_out = client.get("/api/v1/exemples/", {"q": "banque jardins"}).json()
     assert left_out["ignored"] == ["banque"] and left_out["count"] == 1
+
+
+def test_the_index_keeps_each_word_as_the_documents_accent_it():
+    ExampleFactory(title="Entraide des aines", summary="Les aînés du quartier et les aînés.")
+    assert SearchWord.objects.get(word="aines").display == "aînés"
+    ExampleFactory(title="Solidarites sans accent")
+    assert SearchWord.objects.get(word="solidarites").display == ""
+    ExampleFactory(title="Solidarités de quartier")
+    assert SearchWord.objects.get(word="solidarites").display == "solidarités"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.html import strip_tags
 
-from catalogue import search, selectors
+from catalogue import search_words, selectors
 from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import SynonymGroup
 from core import public_version
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_vocabulary():
     """Rolled-back tests may leave the same counts under the same last ids."""
-    for cache in (search.vocabulary, search.known_words, search.synonyms):
+    for cache in (search_words.vocabulary, search_words.known_words, search_words.synonyms):
         cache.stored = None
 
 
