@@ -256,11 +256,11 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
                 _note_synonyms(plan, shown, synonym_stems)
             else:
                 dead.append(clause)
-    alive = [c for c in plan.clauses if c.positive and c not in dead]
-    if dead and alive:
+    dead_ids = {id(c) for c in dead}
+    if dead and any(c.positive and id(c) not in dead_ids for c in plan.clauses):
         # Words that nothing holds, beside words that find something: leave them out.
         plan.ignored = [c.terms[0].typed[0] for c in dead]
-        plan.clauses = [c for c in plan.clauses if c not in dead]
+        plan.clauses = [c for c in plan.clauses if id(c) not in dead_ids]
     return plan
 
 
