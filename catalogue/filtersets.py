@@ -62,7 +62,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 # Parameters that take one value: a second one is refused, never silently dropped.
-SINGLE_VALUED = ("q", "territoire", "acteur", "annee_min", "annee_max", "tri", "page")
+SINGLE_VALUED = ("q", "territoire", "acteur", "annee_min", "annee_max", "tri", "exact", "page")
 
 
 class ExampleFilterForm(forms.Form):
@@ -170,6 +170,12 @@ class ExampleFilterSet(django_filters.FilterSet):
         field_name="start_year", lookup_expr="lte", **year_field_kwargs(_("Débuté en ou avant"))
     )
     tri = django_filters.ChoiceFilter(label=_("Trier par"), choices=ordering.SORTS, method="keep")
+    # The words as typed: no correction, no synonym, no word left out (search.plan_search).
+    exact = django_filters.ChoiceFilter(
+        label=_("Mots tels que tapés (1 : sans correction ni synonyme)"),
+        choices=[("1", _("oui"))],
+        method="keep",
+    )
 
     class Meta:
         model = Example
@@ -288,7 +294,8 @@ class ExampleFilterSet(django_filters.FilterSet):
         """The words searched for, with the corrections of words that match nothing: planned
         once (it may read the vocabulary) for the `q` filter, the order by relevance and
         the relevance the selectors read with the matches."""
-        return search.plan_search(self.valid_data.get("q") or "", self.queryset)
+        data = self.valid_data
+        return search.plan_search(data.get("q") or "", self.queryset, exact=bool(data.get("exact")))
 
 
 class ActorFilterForm(forms.Form):

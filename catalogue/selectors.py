@@ -99,7 +99,11 @@ def example_matches(filterset) -> ExampleMatches:
     index = facets.current_index()
     kept, ranking = {}, []
     for name, value in filterset.form.cleaned_data.items():
-        if name not in filterset.filters or name in ("tri", "page") or value in (None, "", []):
+        if (
+            name not in filterset.filters
+            or name in ("tri", "exact", "page")
+            or value in (None, "", [])
+        ):
             continue
         if name == "q" and filterset.search_plan:
             # Their ranking with the match: the list is then sorted without another scan.

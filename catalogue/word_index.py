@@ -58,8 +58,9 @@ def ranked(index, plan: search.SearchPlan) -> tuple[BitMap, list[tuple[int, BitM
             # -mot: every example but those containing it.
             matching -= BitMap.union(*parts_of(index, clause.terms[0].stems[0]))
             continue
-        # Any of the clause's words, in the best part any of them is found in.
-        found = [parts_of(index, term.stems[0]) for term in clause.positive]
+        # Any of the clause's words, at the best score any of them earns (a synonym one
+        # part lower: search.scored_parts).
+        found = [_scored(index, term) for term in clause.positive]
         seen, best = BitMap(), []
         for part in range(len(PARTS)):
             ids = BitMap.union(*(parts[part] for parts in found)) - seen
@@ -76,6 +77,15 @@ def ranked(index, plan: search.SearchPlan) -> tuple[BitMap, list[tuple[int, BitM
                     scored[total + score] |= both
         groups = scored
     return matching, sorted(groups.items(), key=lambda group: group[0], reverse=True)
+
+
+def _scored(index, term: search.Term) -> list[BitMap]:
+    """The examples holding `term`, one bitmap per score, best first."""
+    parts = dict(zip(PARTS, parts_of(index, term.stems[0]), strict=True))
+    return [
+        BitMap.union(BitMap(), *(parts[part] for part in level))
+        for level in search.scored_parts(term)
+    ]
 
 
 def parts_of(index, stem: str) -> tuple[BitMap, ...]:
