@@ -19,7 +19,7 @@ from core import public_version
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
-from . import ordering, search
+from . import facets, ordering, search, understanding
 from .choices import ActorType, ObjectiveFamily, Scale
 from .models import (
     MAX_YEAR,
@@ -285,8 +285,23 @@ class ExampleFilterSet(django_filters.FilterSet):
     def search_plan(self):
         """The words searched for, with the corrections of words that match nothing: planned
         once (it may read the vocabulary) for the `q` filter, the order by relevance and
-        the relevance the selectors read with the matches."""
-        return search.plan_search(self.valid_data.get("q") or "", self.queryset)
+        the relevance the selectors read with the matches. The phrases the query names
+        (`understanding`) are never corrected, and the places among them rank first."""
+        understood = self.understanding
+        plan = search.plan_search(understood.text, self.queryset, protected=understood.protected)
+        plan.places = understood.places
+        return plan
+
+    @cached_property
+    def understanding(self):
+        """What the words searched name: territories, themes, actors (catalogue.understanding)."""
+        return understanding.understand(
+            self.valid_data.get("q") or "",
+            index=facets.current_index(),
+            domains=self.domains,
+            objectives=self.objectives,
+            partnership_types=self.partnership_types,
+        )
 
 
 class ActorFilterForm(forms.Form):

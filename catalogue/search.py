@@ -34,6 +34,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from french.text import fold
+from territoires.models import Territory
 
 INDEX_BATCH_SIZE = 2000
 FTS_TABLE = "catalogue_example_fts"
@@ -41,6 +42,9 @@ FTS_TABLE = "catalogue_example_fts"
 # numbers, so that PostgreSQL (numeric), SQLite (integers) and the memory of
 # catalogue.word_index add them up exactly alike and tie the same examples.
 WEIGHTS = {"A": 10, "B": 4, "C": 2, "D": 1}
+# What an example located in a place the query names scores on top of its words
+# (catalogue.understanding): more than any sum of word scores, so that it ranks first.
+PLACE_SCORE = 1000
 # A word is corrected when it matches at most this many published examples and a close
 # spelling matches many times more.
 RARE_MATCHES = 2
@@ -120,6 +124,8 @@ class SearchPlan:
 
     clauses: list[Clause] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    # The territories the query names (catalogue.understanding): their examples rank first.
+    places: list = field(default_factory=list)
 
     def __bool__(self):
         # A query of negations only is a search too: every example but those.
@@ -216,8 +222,9 @@ def parse(text: str) -> SearchPlan:
     return plan
 
 
-def plan_search(text: str, published) -> SearchPlan:
-    """Parse `text` and correct the words that `published` examples do not contain."""
+def plan_search(text: str, published, *, protected=frozenset()) -> SearchPlan:
+    """Parse `text` and correct the words that `published` examples do not contain
+    (never those of `protected`: the words of a phrase the query understanding recognised)."""
     plan = parse(text)
     for clause in plan.clauses:
         if len(clause.terms) != 1:
@@ -226,6 +233,8 @@ def plan_search(text: str, published) -> SearchPlan:
         if term.negated or len(term.typed) != 1 or len(term.stems) != 1:
             continue
         word = term.typed[0]
+        if word in protected:
+            continue
         if len(word) < 4 or not word.isalpha():
             continue
         found = _count(published, [term.stems[0]], limit=RARE_MATCHES + 1)
@@ -298,8 +307,13 @@ def match_condition(plan: SearchPlan) -> Q:
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
     it is found in (title 10, summary 4, the rest 2, description 1); the same on both
-    databases. Negated terms score nothing."""
+    databases. Negated terms score nothing. An example located in a place the query names
+    (`plan.places`) scores PLACE_SCORE more: it ranks first."""
     total = Value(0)
+    if plan.places:
+        below = functools.reduce(operator.or_, (place.below() for place in plan.places))
+        located = Q(territory__in=Territory.objects.filter(below))
+        total += Case(When(located, then=Value(PLACE_SCORE)), default=Value(0))
     for clause in plan.clauses:
         positive = clause.positive
         if not positive:

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 from french.text import sort_key
 from territoires.models import TerritoryLevel
 
-from . import facets, nearby, ordering, selectors
+from . import facets, nearby, ordering, selectors, understanding
 from .choices import ObjectiveFamily
 from .filter_labels import active_filter_labels
 from .filtersets import ActorFilterForm, ExampleFilterSet
@@ -67,6 +67,7 @@ class ExampleListView(TemplateView):
             # The words to mark in the results: those typed and those used instead.
             highlight_text=" ".join([search_text, *(used for _, used in corrections)]),
             search_corrections=corrections,
+            understood=understanding.offered(filterset.understanding, params) if valid else [],
             sort_choice=ordering.sort_choice(filterset.valid_data),
             facets=facet_groups(filterset, counts) if valid else [],
             territory_choices=territory_choices(filterset, counts),

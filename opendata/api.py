@@ -8,18 +8,19 @@ queryset starts from `published()` or `public()`.
 """
 
 import django_filters
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
-from catalogue import selectors
+from catalogue import selectors, understanding
 from catalogue.choices import ActorType
 from catalogue.filtersets import ActorFilterForm, ExampleFilterSet
 from catalogue.models import Actor, Domain, Example, Objective
 from territoires.models import Territory, TerritoryLevel
 
-from . import serializers
+from . import rest, serializers
 
 # Reference lists fit on one page (21 objectives, 15 domains); territories take 370.
 REFERENCE_PAGE_SIZE = 100
@@ -40,6 +41,7 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Example.objects.published().with_related()
     serializer_class = serializers.ExampleSerializer
+    pagination_class = rest.ExamplePagination
     lookup_field = "slug"
     # The backend documents the FilterSet's parameters in the schema; `list` applies it.
     filter_backends = [DjangoFilterBackend]
@@ -51,7 +53,27 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
             refuse(filterset.errors)
         ids = self.paginate_queryset(selectors.ordered_results(filterset))
         examples = Example.objects.with_related().in_order(list(ids))
+        self.paginator.understood = understood(request, filterset)
         return self.get_paginated_response(self.get_serializer(examples, many=True).data)
+
+
+def understood(request, filterset) -> list[dict]:
+    """`compris`: each offer of each phrase the search understood, with this list filtered
+    on it (its words left out of `q`) and the thing's public page."""
+    list_url = reverse("opendata:example-list")
+    return [
+        {
+            "expression": item["phrase"].typed,
+            "type": choice["offer"].kind,
+            "valeur": choice["offer"].value,
+            "libelle": choice["offer"].label,
+            "nombre": choice["offer"].count,
+            "url_filtre": request.build_absolute_uri(list_url + choice["filter_query"]),
+            "url": serializers.site_url(choice["offer"].url) if choice["offer"].url else "",
+        }
+        for item in understanding.offered(filterset.understanding, request.query_params)
+        for choice in item["offers"]
+    ]
 
 
 class ActorFilterSet(django_filters.FilterSet):
