@@ -19,7 +19,7 @@ from core import public_version
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
-from . import facets, ordering, search, understanding
+from . import ordering, search, understanding
 from .choices import ActorType, ObjectiveFamily, Scale
 from .models import (
     MAX_YEAR,
@@ -295,13 +295,7 @@ class ExampleFilterSet(django_filters.FilterSet):
     @cached_property
     def understanding(self):
         """What the words searched name: territories, themes, actors (catalogue.understanding)."""
-        return understanding.understand(
-            self.valid_data.get("q") or "",
-            index=facets.current_index(),
-            domains=self.domains,
-            objectives=self.objectives,
-            partnership_types=self.partnership_types,
-        )
+        return understanding.understand(self)
 
 
 class ActorFilterForm(forms.Form):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from french.text import fold
 from territoires.models import ABBREVIATIONS, LEVEL_RANK, Territory, TerritoryLevel
 
-from . import search
+from . import facets, search
 from .choices import ActorType, ObjectiveFamily
 from .facets import raw_rows
 from .models import Actor, Example
@@ -146,18 +146,22 @@ class Understanding:
 # --- Reading the query -------------------------------------------------------------------------
 
 
-def understand(text: str, *, index, domains, objectives, partnership_types) -> Understanding:
-    """What `text` names, with the number of published examples of each offer (from the
-    facet `index`); `domains`, `objectives` and `partnership_types`: the reference lists, as
-    the FilterSet loaded them."""
-    text = text or ""
+def understand(filterset) -> Understanding:
+    """What the words a FilterSet searches name, with the number of published examples of
+    each offer, from the facet index (read only for a query with words) and the reference
+    lists the FilterSet loaded."""
+    text = filterset.valid_data.get("q") or ""
     understanding = Understanding(query=text, text=text)
     if not text.strip():
         return understanding
+    index = facets.current_index()
+    domains, objectives = filterset.domains, filterset.objectives
+    partnership_types = filterset.partnership_types
     themes = theme_names(domains, objectives, partnership_types)
     territories = territory_names(index)
-    for segment in _segments(text):
-        actors = _actors_named(segment)
+    segments = _segments(text)
+    actors = _actors_named(segments)
+    for segment in segments:
         start = 0
         while start < len(segment):
             phrase, length = _longest_phrase(text, segment, start, themes, territories, actors)
@@ -296,16 +300,18 @@ def _read_territory_names() -> dict[tuple[str, ...], list[int]]:
     return names
 
 
-def _actors_named(segment) -> dict[str, list[Actor]]:
-    """{folded name: [public actors]} for the runs of words of `segment` that are the whole
-    name of an actor of a published example: one query."""
-    tokens = [token for token, _start, _end in segment]
-    spans = {
-        " ".join(tokens[start:end])
-        for start in range(len(tokens))
-        for end in range(start + 1, min(len(tokens), start + MAX_ACTOR_WORDS) + 1)
-    }
+def _actors_named(segments) -> dict[str, list[Actor]]:
+    """{folded name: [public actors]} for the runs of words of `segments` that are the whole
+    name of an actor of a published example, most examples first: one query."""
+    spans = set()
+    for segment in segments:
+        tokens = [token for token, _start, _end in segment]
+        for start in range(len(tokens)):
+            for end in range(start + 1, min(len(tokens), start + MAX_ACTOR_WORDS) + 1):
+                spans.add(" ".join(tokens[start:end]))
     named = {}
+    if not spans:
+        return named
     actors = Actor.objects.with_published_examples().filter(folded_name__in=spans)
     for actor in actors.select_related("territory").order_by("-example_count", "pk"):
         named.setdefault(actor.folded_name, []).append(actor)
