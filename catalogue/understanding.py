@@ -1,7 +1,7 @@
 """Query understanding: the phrases of a search that name a territory, a domain, an ODD, an
 alliance objective, an actor type or an actor, recognised before its words are matched.
 
-A recognised phrase is
+A recognised phrase (`understand`, which ExampleFilterSet.understanding calls once) is
 - offered as a filter, with the number of examples it gives (the list page's
   `includes/understood.html`, the API's `compris`);
 - never "corrected" by the typo fallback (`search.plan_search(protected=…)`);
@@ -82,7 +82,8 @@ _WORD = re.compile(r"[0-9a-z]+")
 @dataclass
 class Offer:
     """What a phrase may name, as a filter of the list: `kind` is the list's parameter
-    (territoire, domaine, odd, objectif, type_acteur, acteur) and `value` its value."""
+    (territoire, domaine, odd, objectif, type_partenariat, type_acteur, acteur) and `value`
+    its value; `count` its published examples."""
 
     kind: str
     value: str
@@ -201,7 +202,7 @@ def _segments(text: str) -> list[list[tuple[str, int, int]]]:
     return segments
 
 
-def _longest_phrase(text, segment, start, themes, territories, actors) -> tuple[Phrase, int]:
+def _longest_phrase(text, segment, start, themes, territories, actors) -> tuple[Phrase | None, int]:
     """The longest phrase beginning with the word at `start` and how many words it spans (a
     theme, else a territory, else an actor, for the same words), or (None, 1)."""
     for end in range(min(len(segment), start + MAX_WORDS), start, -1):
