@@ -20,6 +20,8 @@ from functools import cached_property
 
 from pyroaring import BitMap
 
+from territoires.models import TerritoryLevel
+
 from . import facets, ordering, search, word_index
 from .facets import FACET_FILTERS, raw_rows
 from .models import Actor

@@ -27,14 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from french.text import fold
 from territoires.models import ABBREVIATIONS, LEVEL_RANK, Territory, TerritoryLevel
 
-from . import facets, search
+from . import facets, search, selectors
 from .choices import ActorType, ObjectiveFamily
 from .facets import raw_rows
-from .models import Actor, Example
+from .models import Actor
 from .querystrings import query_with
 
-# The levels the facet index counts (the others, one query for all: `count_by_territory`).
-INDEXED_LEVELS = (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT)
 # The longest phrase looked for, in words (an ODD's full title), and for an actor's name.
 MAX_WORDS = 40
 MAX_ACTOR_WORDS = 8
@@ -323,17 +321,16 @@ def _actors_named(segments) -> dict[str, list[Actor]]:
 
 
 def _count(understanding: Understanding, index) -> None:
-    """Each phrase's offers, with their number of published examples: from the facet index's
-    bitmaps, or one query for the communes and EPCI of every phrase (`count_by_territory`)."""
+    """Each phrase's offers, with their number of published examples: from the facet index,
+    and one query for the communes and EPCI of every phrase (`selectors.territory_counts`)."""
     named = [
         pk for phrase in understanding.phrases if phrase.kind == "territory" for pk in phrase.found
     ]
     places = Territory.objects.in_bulk(named) if named else {}
-    deeper = [t for t in places.values() if t.level not in INDEXED_LEVELS]
-    counts = Example.objects.published().count_by_territory(deeper)
+    counts = selectors.territory_counts(places.values(), index)
     for phrase in understanding.phrases:
         if phrase.kind == "territory":
-            phrase.offers = _place_offers([places[pk] for pk in phrase.found], index, counts)
+            phrase.offers = _place_offers([places[pk] for pk in phrase.found], counts)
         elif phrase.kind == "actor":
             phrase.offers = [
                 Offer(
@@ -349,26 +346,23 @@ def _count(understanding: Understanding, index) -> None:
             phrase.offers = [_theme_offer(kind, thing, index) for kind, thing in phrase.found]
 
 
-def _place_offers(territories, index, counts) -> list[Offer]:
+def _place_offers(territories, counts) -> list[Offer]:
     """The territories of one name, largest level first, then those with the most examples;
     without those inside another of them (Paris the commune, in Paris the département) and,
     below the département, without those that have no example (the communes « Jardin » or
     « Port » are rarely what a search means)."""
 
-    def count(territory):
-        if territory.level in INDEXED_LEVELS:
-            return len(index.bitmaps[territory.level].get(territory.slug, ()))
-        return counts.get(territory.pk, 0)
-
     def inside_another(territory):
         return any(o is not territory and territory.path.startswith(o.path) for o in territories)
 
     kept = [
-        t for t in territories if not inside_another(t) and (t.level in INDEXED_LEVELS or count(t))
+        t
+        for t in territories
+        if not inside_another(t) and (t.level in facets.PLACES or counts[t.pk])
     ]
-    kept.sort(key=lambda t: (LEVEL_RANK.index(t.level), -count(t), -(t.population or 0), t.pk))
+    kept.sort(key=lambda t: (LEVEL_RANK.index(t.level), -counts[t.pk], -(t.population or 0), t.pk))
     return [
-        Offer("territoire", t.slug, str(t), count(t), t.get_absolute_url(), territory=t)
+        Offer("territoire", t.slug, str(t), counts[t.pk], t.get_absolute_url(), territory=t)
         for t in kept[:MAX_CANDIDATES]
     ]
 
