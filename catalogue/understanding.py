@@ -36,6 +36,8 @@ from .querystrings import query_with
 # The longest phrase looked for, in words (an ODD's full title), and for an actor's name.
 MAX_WORDS = 40
 MAX_ACTOR_WORDS = 8
+# A commune or an EPCI without examples is offered from this many inhabitants.
+TOWN = 10_000
 # An ambiguous name offers at most this many territories or actors.
 MAX_CANDIDATES = 5
 # Name words a query may write another way or leave out: « lès » (folded « les », a stop
@@ -347,10 +349,11 @@ def _count(understanding: Understanding, index) -> None:
 
 
 def _place_offers(territories, counts) -> list[Offer]:
-    """The territories of one name, largest level first, then those with the most examples;
-    without those inside another of them (Paris the commune, in Paris the département) and,
-    below the département, without those that have no example (the communes « Jardin » or
-    « Port » are rarely what a search means)."""
+    """The territories of one name, largest level first, then those with the most examples,
+    then the most populous; without those inside another of them (Paris the commune, in
+    Paris the département) and, below the département, without the small ones that have no
+    example (the communes « Jardin », « Port » or « Bretagne » are rarely what a search
+    means; Lille is, examples or not)."""
 
     def inside_another(territory):
         return any(o is not territory and territory.path.startswith(o.path) for o in territories)
@@ -358,7 +361,8 @@ def _place_offers(territories, counts) -> list[Offer]:
     kept = [
         t
         for t in territories
-        if not inside_another(t) and (t.level in facets.PLACES or counts[t.pk])
+        if not inside_another(t)
+        and (t.level in facets.PLACES or counts[t.pk] or (t.population or 0) >= TOWN)
     ]
     kept.sort(key=lambda t: (LEVEL_RANK.index(t.level), -counts[t.pk], -(t.population or 0), t.pk))
     return [

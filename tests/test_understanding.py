@@ -63,13 +63,20 @@ def page_text(client, **params):
 # --- Places ------------------------------------------------------------------------------------
 
 
-def test_lille_is_never_corrected_even_where_no_example_holds_it():
+def test_lille_is_never_corrected_even_where_no_example_holds_it(client):
     # The demo data's case: no example says « lille », one says « ville » (one edit away).
     example("Une navette pour la ville", ROUBAIX)
     filterset = ExampleFilterSet({"q": "Lille"})
     assert filterset.is_valid()
     assert filterset.search_plan.corrections == []
     assert "lille" in filterset.understanding.protected
+    # A town is offered without examples (its page shows those around it); a small commune
+    # named like a common word is not (« Jardin », Isère).
+    assert understood("Lille") == [("territoire", LILLE, "Lille (59)", 0)]
+    assert understood("jardin") == []
+    _response, text = page_text(client, q="Lille")
+    assert "Lille (59) — aucun exemple pour l'instant · voir sa page" in text
+    assert "au lieu de" not in text
 
 
 def test_lille_is_offered_as_a_filter_with_its_examples(client):
