@@ -101,13 +101,13 @@ class Offer:
 class Phrase:
     """Words of the query that name something: as typed, where (characters `start` to `end`
     of the query), its words (never corrected) and the offers, best first (several: an
-    ambiguous name). `kind` and `found`: what its name matched (theme, territory, actor)."""
+    ambiguous name). `found`: what its name matched, [(kind, the thing)]: themes, then
+    territories (their ids), then actors."""
 
     typed: str
     start: int
     end: int
     words: tuple[str, ...]
-    kind: str
     found: list
     offers: list[Offer] = field(default_factory=list)
 
@@ -203,29 +203,28 @@ def _segments(text: str) -> list[list[tuple[str, int, int]]]:
 
 
 def _longest_phrase(text, segment, start, themes, territories, actors) -> tuple[Phrase | None, int]:
-    """The longest phrase beginning with the word at `start` and how many words it spans (a
-    theme, else a territory, else an actor, for the same words), or (None, 1)."""
+    """The longest phrase beginning with the word at `start` and how many words it spans
+    (what it names: themes, territories and actors of that name), or (None, 1)."""
     for end in range(min(len(segment), start + MAX_WORDS), start, -1):
         tokens = segment[start:end]
         span = " ".join(token for token, _start, _end in tokens)
         names = search.words(span)
         if not names:
             continue
-        found, kind = [], ""
+        found = []
         # A theme or a place begins and ends with a word that means something; an actor's
         # name may begin with an article (« La Boussole »).
         if search.words(tokens[0][0]) and search.words(tokens[-1][0]):
-            found, kind = themes.get(tuple(search.stem(word) for word in names), []), "theme"
-            if not found:
-                found, kind = territories.get(place_key(span), []), "territory"
-        if not found:
-            found, kind = actors.get(span, []), "actor"
+            found += themes.get(tuple(search.stem(word) for word in names), [])
+            if not found:  # « école » is the domain, not the commune École (Savoie)
+                found += [("territoire", pk) for pk in territories.get(place_key(span), [])]
+        found += [("acteur", actor) for actor in actors.get(span, [])]
         if found:
-            words = set(names) | set(place_key(span)) if kind == "territory" else set(names)
+            words = set(names) | set(place_key(span))  # « st » and « saint »
             typed = text[tokens[0][1] : tokens[-1][2]]
-            return Phrase(
-                typed, tokens[0][1], tokens[-1][2], tuple(sorted(words)), kind, found
-            ), len(tokens)
+            return Phrase(typed, tokens[0][1], tokens[-1][2], tuple(sorted(words)), found), len(
+                tokens
+            )
     return None, 1
 
 
@@ -325,27 +324,21 @@ def _actors_named(segments) -> dict[str, list[Actor]]:
 def _count(understanding: Understanding, index) -> None:
     """Each phrase's offers, with their number of published examples: from the facet index,
     and one query for the communes and EPCI of every phrase (`selectors.territory_counts`)."""
-    named = [
-        pk for phrase in understanding.phrases if phrase.kind == "territory" for pk in phrase.found
-    ]
+    found = [(kind, thing) for phrase in understanding.phrases for kind, thing in phrase.found]
+    named = [pk for kind, pk in found if kind == "territoire"]
     places = Territory.objects.in_bulk(named) if named else {}
     counts = selectors.territory_counts(places.values(), index)
     for phrase in understanding.phrases:
-        if phrase.kind == "territory":
-            phrase.offers = _place_offers([places[pk] for pk in phrase.found], counts)
-        elif phrase.kind == "actor":
-            phrase.offers = [
-                Offer(
-                    "acteur",
-                    actor.slug,
-                    _actor_label(actor),
-                    actor.example_count,
-                    actor.get_absolute_url(),
-                )
-                for actor in phrase.found[:MAX_CANDIDATES]
-            ]
-        else:
-            phrase.offers = [_theme_offer(kind, thing, index) for kind, thing in phrase.found]
+        territories = [places[pk] for kind, pk in phrase.found if kind == "territoire"]
+        actors = [actor for kind, actor in phrase.found if kind == "acteur"]
+        phrase.offers = [
+            *(_theme_offer(kind, thing, index) for kind, thing in phrase.found
+              if kind not in ("territoire", "acteur")),
+            *_place_offers(territories, counts),
+            *(Offer("acteur", actor.slug, _actor_label(actor), actor.example_count,
+                    actor.get_absolute_url())
+              for actor in actors[:MAX_CANDIDATES]),
+        ]  # fmt: skip
 
 
 def _place_offers(territories, counts) -> list[Offer]:
@@ -389,7 +382,7 @@ def _written_out(understanding: Understanding) -> str:
     searched as « saint Malo »): the documents hold the full names."""
     text, shift = understanding.query, 0
     for phrase in understanding.phrases:
-        if phrase.kind != "territory":
+        if not any(kind == "territoire" for kind, _thing in phrase.found):
             continue
         written = phrase.typed
         for short, full in ABBREVIATIONS.items():

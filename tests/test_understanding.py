@@ -129,6 +129,20 @@ def test_the_longest_name_wins():
     ]
 
 
+def test_an_epci_ranks_its_member_communes_first_and_an_actor_of_that_name_is_offered_too():
+    actor = ActorFactory(
+        name="Rennes Métropole", actor_type="collectivite", territory=place(RENNES)
+    )
+    located = example("Des cantines groupées", RENNES, partners=[actor], start_year=2016)
+    naming = example("Comme Rennes Métropole, Brest mutualise", "commune-29019", start_year=2024)
+    assert understood("Rennes Métropole") == [
+        ("territoire", "epci-243500139", "Rennes Métropole", 1),
+        ("acteur", actor.slug, "Rennes Métropole (Rennes)", 1),
+    ]
+    assert in_sql_order("rennes metropole") == in_list_order("rennes metropole")
+    assert in_sql_order("rennes metropole") == [located.pk, naming.pk]
+
+
 def test_saint_denis_offers_each_commune_of_that_name_with_its_departement(client):
     example("Un atelier de couture", SAINT_DENIS_93)
     example("Une épicerie sociale", SAINT_DENIS_93)
