@@ -18,6 +18,8 @@ ids there through the FilterSet's own filter methods.
 
 import threading
 from collections import defaultdict
+from functools import reduce
+from operator import or_
 
 from django.core.cache import cache
 from django.db import connection, connections
@@ -243,6 +245,33 @@ class FacetIndex:
             with replica.primary_unless_replayed(self.number):
                 self.example_actors = ExampleActors.read()
         return self.example_actors.count(within)
+
+    def located_in(self, territories) -> BitMap:
+        """The published examples located in any of `territories` or below them: from the
+        région and département bitmaps, else (a commune, an EPCI through its members) one
+        query of ids, the territory filter's own condition (`Territory.below`)."""
+        from territoires.models import Territory, TerritoryLevel
+
+        from .models import Example
+
+        found, deeper = BitMap(), []
+        for territory in territories:
+            if territory.level == TerritoryLevel.PAYS:
+                found |= self.all
+            elif territory.level in PLACES:
+                found |= self.bitmaps[territory.level].get(territory.slug, BitMap())
+            else:
+                deeper.append(territory)
+        if deeper:
+            below = reduce(or_, (territory.below() for territory in deeper))
+            rows = (
+                Example.objects.filter(status=ExampleStatus.PUBLIE)
+                .filter(territory__in=Territory.objects.filter(below))
+                .order_by()
+                .values_list("pk")
+            )
+            found |= BitMap(pk for (pk,) in raw_rows(rows)) & self.all
+        return found
 
     def any_of(self, facet, values) -> BitMap:
         return BitMap.union(BitMap(), *(self.of(facet).get(v, BitMap()) for v in values))

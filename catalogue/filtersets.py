@@ -19,7 +19,7 @@ from core import public_version, replica
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
-from . import ordering, search
+from . import ordering, search, understanding
 from .choices import ActorType, ObjectiveFamily, Scale
 from .models import (
     MAX_YEAR,
@@ -293,9 +293,22 @@ class ExampleFilterSet(django_filters.FilterSet):
     def search_plan(self):
         """The words searched for, with the corrections of words that match nothing: planned
         once (it may read the vocabulary) for the `q` filter, the order by relevance and
-        the relevance the selectors read with the matches."""
-        data = self.valid_data
-        return search.plan_search(data.get("q") or "", self.queryset, exact=bool(data.get("exact")))
+        the relevance the selectors read with the matches. The phrases the query names
+        (`understanding`) are never corrected, and the places among them rank first."""
+        understood = self.understanding
+        plan = search.plan_search(
+            understood.text,
+            self.queryset,
+            exact=bool(self.valid_data.get("exact")),
+            protected=understood.protected,
+        )
+        plan.places = understood.places
+        return plan
+
+    @cached_property
+    def understanding(self):
+        """What the words searched name: territories, themes, actors (catalogue.understanding)."""
+        return understanding.understand(self)
 
 
 class ActorFilterForm(forms.Form):

@@ -38,6 +38,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from french.text import fold
+from territoires.models import Territory
 
 INDEX_BATCH_SIZE = 2000
 FTS_TABLE = "catalogue_example_fts"
@@ -47,6 +48,9 @@ FTS_TABLE = "catalogue_example_fts"
 WEIGHTS = {"A": 10, "B": 4, "C": 2, "D": 1}
 # A typed word shorter than this is never corrected (too many words are one edit away).
 MIN_CORRECTED_LENGTH = 4
+# What an example located in a place the query names scores on top of its words
+# (catalogue.understanding): more than any sum of word scores, so that it ranks first.
+PLACE_SCORE = 1000
 # French words too common to mean anything in a search.
 _STOP_WORDS = (
     "a ai au aux avec c ce ces cet cette d dans de des du elle en et est il ils je l la "
@@ -129,6 +133,8 @@ class SearchPlan:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # The territories the query names (catalogue.understanding): their examples rank first.
+    places: list = field(default_factory=list)
 
     def __bool__(self):
         # A query of negations only is a search too: every example but those.
@@ -225,9 +231,10 @@ def parse(text: str) -> SearchPlan:
     return plan
 
 
-def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
+def plan_search(text: str, published, *, exact: bool = False, protected=frozenset()) -> SearchPlan:
     """Parse `text`, widen each plain word to its other number and its synonyms, and (unless
-    `exact`) correct, or else leave out, a word that no `published` example holds."""
+    `exact`) correct, or else leave out, a word that no `published` example holds — never a
+    word of `protected` (the words of a phrase the query understanding recognised)."""
     from .search_words import synonyms
 
     plan = parse(text)
@@ -241,7 +248,7 @@ def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
             word = term.typed[0]
             wider = _widened(word, synonym_stems)
             clause.terms += wider
-            if not single or exact:
+            if not single or exact or word in protected:
                 _note_synonyms(plan, word, synonym_stems)
                 continue
             if _count(published, [t.stems[0] for t in clause.terms], limit=1):
@@ -369,8 +376,14 @@ def match_condition(plan: SearchPlan) -> Q:
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
     it is found in (title 10, summary 4, the rest 2, description 1), a synonym as if found
-    one part lower; the same on both databases. Negated terms score nothing."""
+    one part lower; the same on both databases. Negated terms score nothing. An example
+    located in a place the query names (`plan.places`) scores PLACE_SCORE more: it ranks
+    first."""
     total = Value(0)
+    if plan.places:
+        below = functools.reduce(operator.or_, (place.below() for place in plan.places))
+        located = Q(territory__in=Territory.objects.filter(below))
+        total += Case(When(located, then=Value(PLACE_SCORE)), default=Value(0))
     for clause in plan.clauses:
         positive = clause.positive
         if not positive:

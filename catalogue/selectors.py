@@ -118,12 +118,9 @@ def _kept_by(filterset, index, name, value) -> BitMap:
         return index.all_of(name, value)
     if name in FACET_FILTERS and name != "territoire":
         return index.any_of(name, value)
-    if name == "territoire" and value.level in (TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT):
-        return BitMap(index.bitmaps[value.level].get(value.slug, BitMap()))
-    if name == "territoire" and value.level == TerritoryLevel.PAYS:
-        return BitMap(index.all)
-    # A commune or an EPCI, an actor, years (words with nothing to search for): the
-    # filter's own query, ids only.
+    if name == "territoire":
+        return index.located_in([value])
+    # An actor, years (words with nothing to search for): the filter's own query, ids only.
     queryset = _filtered(filterset, name, value)
     return BitMap(pk for (pk,) in raw_rows(queryset.values_list("pk")))
 

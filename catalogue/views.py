@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 from french.text import sort_key
 from territoires.models import TerritoryLevel
 
-from . import facets, nearby, no_results, ordering, search, selectors
+from . import facets, nearby, no_results, ordering, search, selectors, understanding
 from .choices import ObjectiveFamily
 from .filter_labels import active_filter_labels
 from .filtersets import ActorFilterForm, ExampleFilterSet
@@ -72,6 +72,7 @@ class ExampleListView(TemplateView):
             # The words as typed: what undoes corrections, synonyms and words left out.
             exact_query=query_with(params, exact="1"),
             suggestions=no_results.suggestions(filterset, matches, params) if valid else [],
+            understood=understanding.offered(filterset.understanding, params) if valid else [],
             sort_choice=ordering.sort_choice(filterset.valid_data),
             facets=facet_groups(filterset, counts) if valid else [],
             territory_choices=territory_choices(filterset, counts),

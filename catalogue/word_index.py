@@ -50,7 +50,8 @@ def answerable(plan: search.SearchPlan) -> bool:
 
 def ranked(index, plan: search.SearchPlan) -> tuple[BitMap, list[tuple[int, BitMap]]]:
     """The published examples matching an `answerable` plan, and their ranking: (score, ids)
-    groups, best first, each score summed clause after clause as `search.relevance` sums it."""
+    groups, best first, each score summed clause after clause as `search.relevance` sums it
+    (and, as there, PLACE_SCORE for the examples located in `plan.places`)."""
     matching = BitMap(index.all)
     clauses = []
     for clause in plan.clauses:
@@ -69,6 +70,10 @@ def ranked(index, plan: search.SearchPlan) -> tuple[BitMap, list[tuple[int, BitM
         matching &= seen
         clauses.append(best)
     groups = {0: matching}
+    if plan.places:
+        # Examples located in a place the query names start ahead (search.PLACE_SCORE).
+        located = matching & index.located_in(plan.places)
+        groups = {search.PLACE_SCORE: located, 0: matching - located}
     for best in clauses:
         scored = defaultdict(BitMap)
         for total, ids in groups.items():

@@ -8,12 +8,13 @@ queryset starts from `published()` or `public()`.
 """
 
 import django_filters
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
-from catalogue import selectors
+from catalogue import selectors, understanding
 from catalogue.choices import ActorType
 from catalogue.filtersets import ActorFilterForm, ExampleFilterSet
 from catalogue.models import Actor, Domain, Example, Objective
@@ -40,12 +41,11 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Example.objects.published().with_related()
     serializer_class = serializers.ExampleSerializer
+    pagination_class = rest.ExamplePagination
     lookup_field = "slug"
     # The backend documents the FilterSet's parameters in the schema; `list` applies it.
     filter_backends = [DjangoFilterBackend]
     filterset_class = ExampleFilterSet
-    # `exact=1` searches the words as typed, as on /exemples/.
-    pagination_class = rest.ExamplePagination
 
     def list(self, request, *args, **kwargs):
         filterset = ExampleFilterSet(request.query_params)
@@ -53,14 +53,33 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
             refuse(filterset.errors)
         ids = self.paginate_queryset(selectors.ordered_results(filterset))
         examples = Example.objects.with_related().in_order(list(ids))
-        response = self.get_paginated_response(self.get_serializer(examples, many=True).data)
         plan = filterset.search_plan
-        response.data.update(
-            corrections=[{"typed": typed, "used": used} for typed, used in plan.corrections],
-            synonyms=[{"typed": typed, "added": added} for typed, added in plan.synonyms],
-            ignored=plan.ignored,
-        )
-        return response
+        self.paginator.search_fields = {
+            "compris": understood(request, filterset),
+            "corrections": [{"tape": typed, "utilise": used} for typed, used in plan.corrections],
+            "synonymes": [{"tape": typed, "ajoutes": added} for typed, added in plan.synonyms],
+            "mots_laisses": plan.ignored,
+        }
+        return self.get_paginated_response(self.get_serializer(examples, many=True).data)
+
+
+def understood(request, filterset) -> list[dict]:
+    """`compris`: each offer of each phrase the search understood, with this list filtered
+    on it (its words left out of `q`) and the thing's public page."""
+    list_url = reverse("opendata:example-list")
+    return [
+        {
+            "expression": item["phrase"].typed,
+            "type": choice["offer"].kind,
+            "valeur": choice["offer"].value,
+            "libelle": choice["offer"].label,
+            "nombre": choice["offer"].count,
+            "url_filtre": request.build_absolute_uri(list_url + choice["filter_query"]),
+            "url": serializers.site_url(choice["offer"].url) if choice["offer"].url else "",
+        }
+        for item in understanding.offered(filterset.understanding, request.query_params)
+        for choice in item["offers"]
+    ]
 
 
 class ActorFilterSet(django_filters.FilterSet):

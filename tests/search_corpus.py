@@ -529,6 +529,39 @@ EXAMPLES = [
 ]
 # fmt: on
 
+# --- Finding II: lieux et thèmes (catalogue.understanding) ------------------------------------
+# Examples that only contain a place's name, beside the examples located there: a named place
+# ranks its own examples first. Fay-de-Bretagne is in Pays de la Loire; Saint-Denis (974) is
+# the other Saint-Denis with examples; a « savon de Marseille » made in Toulouse; a
+# « Paris-Brest » baked in Brest.
+FAY_DE_BRETAGNE, SAINT_DENIS_974 = "commune-44056", "commune-97411"
+COMMUNES.update(
+    {
+        FAY_DE_BRETAGNE: ("Fay-de-Bretagne", "departement-44", "region-52"),
+        SAINT_DENIS_974: ("Saint-Denis", "departement-974", "region-04"),
+    }
+)
+# fmt: off
+EXAMPLES += [
+    E("verger_fay", FAY_DE_BRETAGNE, 2024,
+      "Un verger conservatoire partagé",
+      "Des habitants et un lycée agricole greffent les variétés anciennes de pommiers.",
+      domains=(ALIM,)),
+    E("paniers_vacoa", SAINT_DENIS_974, 2021,
+      "Des paniers de vacoa tressés au Chaudron",
+      "Une coopérative d'artisanes transmet le tressage aux habitantes du quartier.",
+      domains=(CULTURE, ECO_LOCALE)),
+    E("savon_marseille", TOULOUSE, 2024,
+      "Du savon de Marseille fabriqué en Occitanie",
+      "Un atelier protégé relance une savonnerie avec une chaîne de parfumeries.",
+      domains=(HANDICAP,)),
+    E("paris_brest", BREST, 2024,
+      "Un Paris-Brest solidaire",
+      "Des pâtissiers reversent une part de leurs ventes à une banque alimentaire.",
+      domains=(ALIM, SOLIDARITES)),
+]
+# fmt: on
+
 BY_KEY = {entry.key: entry for entry in EXAMPLES}
 DRAFTS = {entry.key for entry in EXAMPLES if not entry.published}
 

@@ -147,12 +147,12 @@ def test_the_suggestions_cost_no_query_once_the_words_are_known(texts, django_as
 
 def test_the_api_returns_the_corrections(client, texts):
     body = client.get("/api/v1/exemples/", {"q": "solidaritee"}).json()
-    assert body["corrections"] == [{"typed": "solidaritee", "used": "solidarités"}]
+    assert body["corrections"] == [{"tape": "solidaritee", "utilise": "solidarités"}]
     assert body["count"] == 1
     typed = client.get("/api/v1/exemples/", {"q": "solidaritee", "exact": "1"}).json()
     assert typed["corrections"] == [] and typed["count"] == 0
     left_out = client.get("/api/v1/exemples/", {"q": "banque jardins"}).json()
-    assert left_out["ignored"] == ["banque"] and left_out["count"] == 1
+    assert left_out["mots_laisses"] == ["banque"] and left_out["count"] == 1
 
 
 def test_the_index_keeps_each_word_as_the_documents_accent_it():

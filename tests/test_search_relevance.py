@@ -27,12 +27,24 @@ from territoires.models import Territory
 
 from .search_corpus import (
     BY_KEY,
+    CAEN,
+    CLERMONT,
     COMMUNES,
+    CULTURE,
     DRAFTS,
+    EDU,
+    EGALITE,
     LILLE,
+    MARSEILLE,
     MECENAT,
+    MONTREUIL,
+    PARIS,
     QUIMPER,
     RENNES,
+    SAINT_BRIEUC,
+    SAINT_DENIS,
+    SAINT_DENIS_974,
+    SAINT_MALO,
     VANNES,
     build_corpus,
     in_commune,
@@ -294,8 +306,13 @@ QUERIES = [
     query("lycéen", {"tutorat_lyceens", "eolien_dunkerque"}, first="tutorat_lyceens"),
     query("digital", with_domain("numerique"), must_not={"ecoles_renovees"}),
     query("bénévolat", BENEVOLES, first="musee_benevoles", must_not={"savoir_nager"}),
-    # ODD 2 says « promouvoir l'agriculture durable »: below the agriculteurs of Arras.
-    query("paysans", {"cantine_arras"} | with_odd(2), first="cantine_arras"),
+    # ODD 2 says « promouvoir l'agriculture durable »: below the agriculteurs of Arras and the
+    # lycée agricole of Fay-de-Bretagne (both summaries, through the synonyms).
+    query(
+        "paysans",
+        {"cantine_arras", "verger_fay"} | with_odd(2),
+        top10={"cantine_arras", "verger_fay"},
+    ),
     query("gaspi", {"restaurants_gaspillage"}),
     # Typos: a word that nothing holds, corrected, then widened like the word itself.
     query("ecolle", ECOLE | ECOLE_SYNONYMS, must_not=ECOLOGIE | BOUSSOLE),
@@ -311,6 +328,91 @@ QUERIES = [
     query("ressourcerie upcycling", RESSOURCERIE, must_not={"recyclerie_velos"}),
     query("permaculture agroforesterie", {"jardins_insertion"}),
 ]
+
+# --- Finding II: lieux et thèmes (catalogue.understanding) ------------------------------------
+# A phrase that names a place ranks the examples located there (or below) first, above those
+# that only contain its words (`ranked`); an ambiguous name ranks every place of that name
+# first; « St » is « Saint »; themes and actors are recognised (UNDERSTOOD, below) and their
+# words never corrected.
+SAINT_DENIS_BOTH = in_commune(SAINT_DENIS) | in_commune(SAINT_DENIS_974)
+FINDING_II_QUERIES = [
+    query(
+        "Bretagne",
+        BRETAGNE | {"verger_fay"},
+        top10={"transport_solidaire"},
+        first="transport_solidaire",
+        ranked=(BRETAGNE, {"verger_fay"}),
+    ),
+    query(
+        "Marseille",
+        in_commune(MARSEILLE) | {"savon_marseille"},
+        ranked=(in_commune(MARSEILLE), {"savon_marseille"}),
+    ),
+    query(
+        "Paris", in_commune(PARIS) | {"paris_brest"}, ranked=(in_commune(PARIS), {"paris_brest"})
+    ),
+    query(
+        "Saint-Denis",
+        SAINT_DENIS_BOTH | in_commune(MONTREUIL),  # Montreuil: in Seine-Saint-Denis
+        ranked=(SAINT_DENIS_BOTH, in_commune(MONTREUIL)),
+    ),
+    query(
+        "Seine-Saint-Denis", in_departement("departement-93"), must_not=in_commune(SAINT_DENIS_974)
+    ),
+    query("St-Malo", in_commune(SAINT_MALO), must_not=in_commune(SAINT_BRIEUC)),
+    query("Clermont Ferrand", in_commune(CLERMONT)),
+    query(
+        "Rennes Métropole",
+        {"chantier_ecologique", "toit_apprentis", "achats_cantines"},
+        must_not={"mecenat_competences_rennes", "jardins_insertion", "ecologie_entreprises"},
+    ),
+    query("Hauts-de-France", in_region("region-32"), must_not=in_commune(CAEN)),
+    query("Morbihan", in_departement("departement-56")),
+    query("Éducation et jeunesse", with_domain(EDU), top10=()),
+    query("éducation de qualité", with_odd(4)),
+    query("ODD 4", with_odd(4)),
+    query("co-construire localement", with_alliance_objective(4)),
+    query("Égalité femmes-hommes", with_domain(EGALITE)),
+    query("vie aquatique", with_odd(14)),
+    query("Fondation Ker Avel", {"livres_retraite"}),
+    query("culture Bretagne", with_domain(CULTURE) & BRETAGNE),
+]
+QUERIES += FINDING_II_QUERIES
+# What each query above is understood as: (parameter, value) of its phrases' first offers.
+UNDERSTOOD = {
+    "Bretagne": [("territoire", "region-53")],
+    "Marseille": [("territoire", "commune-13055")],
+    "Paris": [("territoire", "departement-75")],
+    "Saint-Denis": [("territoire", SAINT_DENIS), ("territoire", SAINT_DENIS_974)],
+    "Seine-Saint-Denis": [("territoire", "departement-93")],
+    "St-Malo": [("territoire", SAINT_MALO)],
+    "Clermont Ferrand": [("territoire", CLERMONT)],
+    "Rennes Métropole": [("territoire", "epci-243500139")],
+    "Hauts-de-France": [("territoire", "region-32")],
+    "Morbihan": [("territoire", "departement-56")],
+    "Éducation et jeunesse": [("domaine", EDU)],
+    "éducation de qualité": [("odd", "4")],
+    "ODD 4": [("odd", "4")],
+    "co-construire localement": [("objectif", "4")],
+    "Égalité femmes-hommes": [("domaine", EGALITE)],
+    "vie aquatique": [("odd", "14")],
+    "Fondation Ker Avel": [("acteur", "fondation-ker-avel")],
+    "culture Bretagne": [("domaine", CULTURE), ("territoire", "region-53")],
+}
+
+
+@pytest.mark.parametrize("text", list(UNDERSTOOD))
+def test_finding_ii_queries_are_understood(corpus, text):
+    filterset = ExampleFilterSet({"q": text})
+    assert filterset.is_valid(), filterset.errors
+    firsts = [(p.offers[0].kind, p.offers[0].value) for p in filterset.understanding.phrases]
+    if text == "Saint-Denis":  # ambiguous: both communes of that name with examples
+        firsts = [(o.kind, o.value) for o in filterset.understanding.offers]
+    assert firsts == UNDERSTOOD[text]
+    assert filterset.search_plan.corrections == []
+
+
+# --- end of Finding II ------------------------------------------------------------------------
 
 
 # --- Running a query --------------------------------------------------------------------------
