@@ -80,6 +80,9 @@ class FacetIndex:
         self.values = {}
         # The words searched in this process (catalogue.word_index), not in snapshots.
         self.words = {}
+        # The names suggested as a visitor types (catalogue.suggestions), built when first
+        # asked, not in snapshots.
+        self.suggestions = None
 
     @classmethod
     def build(cls, number, stamp) -> "FacetIndex":
@@ -133,6 +136,8 @@ class FacetIndex:
             index.actors = self.actors
             if "public_actors" in self.__dict__ and not changed:
                 index.__dict__["public_actors"] = self.public_actors
+        if self.suggestions is not None:
+            index.suggestions = self.suggestions.updated(changed, actors, index)
         return index
 
     def _read(self, ids: BitMap | None):
@@ -258,6 +263,7 @@ class FacetIndex:
         state = dict(self.__dict__)
         state.pop("public_actors", None)  # read again by whoever needs it
         state["words"] = {}  # each process keeps the words it is asked
+        state["suggestions"] = None  # and builds its suggestions when first asked
         state["bitmaps"] = dict(self.bitmaps)
         return state
 
@@ -265,6 +271,7 @@ class FacetIndex:
         state["bitmaps"] = defaultdict(dict, state["bitmaps"])
         state.setdefault("values", {})  # a snapshot left by an older release
         state.setdefault("words", {})
+        state.setdefault("suggestions", None)
         self.__dict__.update(state)
 
 
