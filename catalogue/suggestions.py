@@ -21,9 +21,11 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import get_language
 from pyroaring import BitMap
 
 from french.text import fold
@@ -43,8 +45,8 @@ from .querystrings import query_with
 PER_GROUP = 5
 MIN_LENGTH = 2
 MAX_LENGTH = 100
-# Candidates read in rank order before those whose name begins with the words come first.
-CANDIDATES = 40
+# Prefixes this short match many words: their union is kept once computed.
+SHORT_PREFIX = 3
 # Words too common in titles to suggest anything (« de » would match every title).
 STOP_WORDS = frozenset(
     "a au aux avec d dans de des du en et l la le les par pour sur un une".split()  # noqa: SIM905
@@ -64,6 +66,7 @@ class Prefixes:
 
     postings: dict = field(default_factory=dict)
     sorted_words: list = field(default_factory=list)
+    short: dict = field(default_factory=dict)  # {prefix of SHORT_PREFIX letters at most: ids}
 
     @classmethod
     def of(cls, rows) -> "Prefixes":
@@ -89,9 +92,18 @@ class Prefixes:
         return Prefixes(postings, sorted(postings) if new_words else self.sorted_words)
 
     def beginning(self, prefix: str) -> BitMap:
-        start = bisect_left(self.sorted_words, prefix)
-        end = bisect_left(self.sorted_words, prefix + "\uffff", start)
-        return BitMap.union(BitMap(), *(self.postings[w] for w in self.sorted_words[start:end]))
+        """The ids with a word beginning with `prefix`; for a short prefix (many words), kept
+        once computed, until the next change makes a new `Prefixes`."""
+        found = self.short.get(prefix)
+        if found is None:
+            start = bisect_left(self.sorted_words, prefix)
+            end = bisect_left(self.sorted_words, prefix + "\uffff", start)
+            found = BitMap.union(
+                BitMap(), *(self.postings[w] for w in self.sorted_words[start:end])
+            )
+            if len(prefix) <= SHORT_PREFIX:
+                self.short[prefix] = found
+        return found
 
     def matching(self, words: list[str]) -> BitMap:
         """The ids with a word beginning with each of `words`."""
@@ -102,6 +114,35 @@ class Prefixes:
             if not found:
                 break
         return found if found is not None else BitMap()
+
+
+@dataclass
+class Names:
+    """The words of names to suggest from: each word, and each name's first word, so that a
+    name beginning with what is typed comes first (« lil »: Lille, then the Métropole
+    européenne de Lille) without reading any name."""
+
+    every: Prefixes = field(default_factory=Prefixes)
+    first: Prefixes = field(default_factory=Prefixes)
+
+    @classmethod
+    def of(cls, rows) -> "Names":
+        rows = list(rows)
+        return cls(Prefixes.of(rows), Prefixes.of((key, words[:1]) for key, words in rows))
+
+    def with_added(self, rows) -> "Names":
+        rows = list(rows)
+        first = self.first.with_added((key, words[:1]) for key, words in rows)
+        return Names(self.every.with_added(rows), first)
+
+    def matching(self, words: list[str], within: BitMap) -> tuple[BitMap, BitMap]:
+        """The ids of `within` with a word beginning with each of `words`: those whose name
+        begins with the first word, and the others."""
+        if not words:
+            return BitMap(), BitMap()
+        found = self.every.matching(words) & within
+        beginning = found & self.first.beginning(words[0])
+        return beginning, found - beginning
 
 
 @dataclass
@@ -124,7 +165,7 @@ class SuggestionIndex:
 
     def __init__(self):
         self.places: list[Place] = []  # by rank
-        self.place_words = Prefixes()
+        self.place_words = Names()
         self.departements: dict[str, Place] = {}  # by slug
         self.members: dict[int, list[int]] = {}  # intercommunality pk -> member communes' pks
         self.rank_of_place: dict[int, int] = {}
@@ -132,10 +173,10 @@ class SuggestionIndex:
         self.located: dict[int, BitMap] = {}
         self.place_of = array("L")
         self.populated = BitMap()  # ranks of the places holding published examples
-        self.example_words = Prefixes()
+        self.example_words = Names()
         self.actor_pks = array("L")  # by rank
         self.rank_of_actor: dict[int, int] = {}
-        self.actor_words = Prefixes()
+        self.actor_words = Names()
         self.public_actors = BitMap()  # ranks
         self.themes: list[dict] = []
 
@@ -152,7 +193,7 @@ class SuggestionIndex:
         published = _published().values_list("pk", "title", "territory_id")
         rows = raw_rows(published)
         built._locate((pk, place) for pk, _title, place in rows)
-        built.example_words = Prefixes.of((pk, _title_words(title)) for pk, title, _ in rows)
+        built.example_words = Names.of((pk, _title_words(title)) for pk, title, _ in rows)
         # Actors ranked by their number of published examples, then by name.
         counts = dict(
             raw_rows(
@@ -169,7 +210,7 @@ class SuggestionIndex:
         )
         built.actor_pks = array("L", (pk for pk, _ in actors))
         built.rank_of_actor = {pk: rank for rank, (pk, _) in enumerate(actors)}
-        built.actor_words = Prefixes.of(
+        built.actor_words = Names.of(
             (rank, _WORD.findall(folded)) for rank, (_, folded) in enumerate(actors)
         )
         built.public_actors = BitMap(
@@ -224,34 +265,37 @@ class SuggestionIndex:
         return fresh
 
     def _read_places(self):
-        rank = {level: number for number, level in enumerate(LEVEL_RANK)}
-        rows = Territory.objects.order_by().values_list(
-            "pk", "slug", "name", "level", "code", "path", "population"
-        )
-        rows = sorted(rows, key=lambda r: (rank[r[3]], -(r[6] or 0), fold(r[2]), r[0]))
+        """Every territory, ranked as the finder ranks them, with the words its stored
+        `search_key` holds (`territoires.models.searchable_names`: folded once, when loaded)."""
+        from .facets import raw_rows
+
+        level_rank = {level: number for number, level in enumerate(LEVEL_RANK)}
+        rows = raw_rows(
+            Territory.objects.order_by().values_list(
+                "pk", "slug", "name", "level", "code", "path", "population", "folded_name",
+                "search_key",
+            )
+        )  # fmt: skip
+        rows.sort(key=lambda r: (level_rank[r[3]], -(r[6] or 0), r[7], r[0]))
         self.rank_of_place = {row[0]: number for number, row in enumerate(rows)}
-        memberships = Territory.member_of.through.objects.values_list(
-            "from_territory", "to_territory"
-        )
-        groupings_of = defaultdict(list)
-        members = defaultdict(list)
-        for commune, grouping in memberships:
+        groupings_of, members = defaultdict(list), defaultdict(list)
+        for commune, grouping in raw_rows(
+            Territory.member_of.through.objects.values_list("from_territory", "to_territory")
+        ):
             groupings_of[commune].append(grouping)
             members[grouping].append(commune)
         self.members = dict(members)
-        by_slug = {row[1]: row[0] for row in rows}
-        for pk, slug, name, level, code, path, _population in rows:
-            above = [by_slug[s] for s in path_slugs(path) if s in by_slug]
-            lifts = {self.rank_of_place[p] for p in [*above, *groupings_of.get(pk, ())]}
+        rank_by_slug = {row[1]: number for number, row in enumerate(rows)}
+        for pk, slug, name, level, code, path, *_rest in rows:
+            lifts = {rank_by_slug[s] for s in path_slugs(path) if s in rank_by_slug}
+            lifts.update(self.rank_of_place[g] for g in groupings_of.get(pk, ()))
             self.places.append(
                 Place(pk, slug, name, level, code, slug_at(path, "departement"), tuple(lifts))
             )
         self.departements = {
             p.slug: p for p in self.places if p.level == TerritoryLevel.DEPARTEMENT
         }
-        self.place_words = Prefixes.of(
-            (number, search_words(place.name)) for number, place in enumerate(self.places)
-        )
+        self.place_words = Names.of((number, row[8].split()) for number, row in enumerate(rows))
 
     def _read_themes(self):
         """The facet values a visitor may mean: (facet, value, label, kind, words to match)."""
@@ -309,16 +353,12 @@ class SuggestionIndex:
         if place.level == TerritoryLevel.PAYS:
             return len(index.all)
         pks = [place.pk, *self.members.get(place.pk, ())]
-        return len(
-            BitMap.union(BitMap(), *(self.located.get(pk, BitMap()) for pk in pks)) & index.all
-        )
+        located = BitMap.union(BitMap(), *(self.located[pk] for pk in pks if pk in self.located))
+        return located.intersection_cardinality(index.all)
 
     def territories(self, text: str, index) -> list[dict]:
         words = search_words(text)
-        ranks = self.place_words.matching(words) & self.populated
-        places = _first_beginning(
-            [self.places[r] for r in _first(ranks)], words, lambda p: search_words(p.name)
-        )
+        ranks = _best(self.place_words.matching(words, self.populated), PER_GROUP)
         return [
             {
                 "libelle": place.name,
@@ -326,7 +366,7 @@ class SuggestionIndex:
                 "nombre": self.place_count(place, index),
                 "url": _list_url(territoire=place.slug),
             }
-            for place in places
+            for place in (self.places[rank] for rank in ranks)
         ]
 
     def _place_detail(self, place: Place) -> str:
@@ -363,51 +403,59 @@ class SuggestionIndex:
         ]
 
     def actors(self, text: str) -> list[dict]:
+        from .facets import raw_rows
         from .models import Actor
 
         words = words_of(text)
-        ranks = self.actor_words.matching(words) & self.public_actors
-        pks = [self.actor_pks[rank] for rank in _first(ranks)]
-        found = Actor.objects.select_related("territory").in_bulk(pks)
-        # A word the actor no longer has (renamed since the index read it) is not shown.
-        actors = [found[pk] for pk in pks if pk in found and _has(words_of(found[pk].name), words)]
-        actors = _first_beginning(actors, words, lambda actor: words_of(actor.name))
-        return [
-            {
-                "libelle": actor.name,
-                "precision": ", ".join(
-                    [actor.get_actor_type_display()]
-                    + ([actor.territory.name] if actor.territory else [])
-                ),
-                "url": actor.get_absolute_url(),
-            }
-            for actor in actors
-        ]
+        ranks = _best(self.actor_words.matching(words, self.public_actors), 2 * PER_GROUP)
+        pks = [self.actor_pks[rank] for rank in ranks]
+        if not pks:
+            return []
+        rows = Actor.objects.filter(pk__in=pks).values_list(
+            "pk", "name", "slug", "actor_type", "territory_id"
+        )
+        found = {row[0]: row for row in raw_rows(rows)}
+        suggested = []
+        for pk in pks:
+            # A word the actor no longer has (renamed since the index read it) is not shown.
+            if pk not in found or not _has(words_of(found[pk][1]), words):
+                continue
+            _pk, name, slug, actor_type, place = found[pk]
+            town = self.places[self.rank_of_place[place]].name if place else ""
+            suggested.append(
+                {
+                    "libelle": name,
+                    "precision": ", ".join(filter(None, [str(ActorType(actor_type).label), town])),
+                    "url": _page_url("catalogue:actor_detail", slug),
+                }
+            )
+        return suggested[:PER_GROUP]
 
     def examples(self, text: str, index) -> list[dict]:
-        from .models import Example
+        from .facets import raw_rows
 
         words = [w for w in words_of(text) if w not in STOP_WORDS] or words_of(text)
-        ids = self.example_words.matching(words) & index.all
-        newest = [ids[i] for i in range(len(ids) - 1, max(-1, len(ids) - 1 - CANDIDATES), -1)]
-        found = (
-            Example.objects.published()
-            .select_related("territory")
-            .only("pk", "title", "slug", "territory__name", "territory__level", "territory__code")
-            .in_bulk(newest)
-        )
-        examples = [
-            found[pk] for pk in newest if pk in found and _has(words_of(found[pk].title), words)
-        ]
-        examples = _first_beginning(examples, words, lambda example: words_of(example.title))
-        return [
-            {
-                "libelle": example.title,
-                "precision": str(example.territory),
-                "url": example.get_absolute_url(),
-            }
-            for example in examples
-        ]
+        pks = _best(self.example_words.matching(words, index.all), 2 * PER_GROUP, newest=True)
+        if not pks:
+            return []
+        rows = _published().filter(pk__in=pks).values_list("pk", "title", "slug", "territory_id")
+        found = {row[0]: row for row in raw_rows(rows)}
+        suggested = []
+        for pk in pks:
+            if pk not in found or not _has(words_of(found[pk][1]), words):
+                continue  # renamed since the index read it
+            _pk, title, slug, place = found[pk]
+            where = self.places[self.rank_of_place[place]]
+            suggested.append(
+                {
+                    "libelle": title,
+                    "precision": str(
+                        Territory(name=where.name, level=where.level, code=where.code)
+                    ),
+                    "url": _page_url("catalogue:example_detail", slug),
+                }
+            )
+        return suggested[:PER_GROUP]
 
 
 def suggest(text: str) -> list[dict]:
@@ -450,9 +498,17 @@ def _title_words(title: str) -> list[str]:
     return [word for word in words_of(title) if word not in STOP_WORDS]
 
 
-def _first(bitmap: BitMap) -> list[int]:
-    """The first CANDIDATES ids of a bitmap (the best ranks)."""
-    return [bitmap[i] for i in range(min(CANDIDATES, len(bitmap)))]
+def _best(groups: tuple[BitMap, ...], count: int, *, newest: bool = False) -> list[int]:
+    """The first `count` ids of the groups in turn, each in its order (ranks: the lowest
+    first) or, `newest`, the highest ids first."""
+    taken = []
+    for ids in groups:
+        positions = range(len(ids) - 1, -1, -1) if newest else range(len(ids))
+        for position in positions:
+            if len(taken) == count:
+                return taken
+            taken.append(ids[position])
+    return taken
 
 
 def _has(name_words: list[str], words: list[str]) -> bool:
@@ -464,12 +520,15 @@ def _begins(name_words: list[str], words: list[str]) -> bool:
     return bool(name_words and words and name_words[0].startswith(words[0]))
 
 
-def _first_beginning(items, words, words_for) -> list:
-    """The first PER_GROUP of `items` (in rank order), those whose name begins with the first
-    word typed first: « lil » gives Lille before the Métropole européenne de Lille."""
-    ranked = sorted(items, key=lambda item: not _begins(words_for(item), words))
-    return ranked[:PER_GROUP]
+@lru_cache(maxsize=64)
+def _reversed(name: str, language: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def _page_url(name: str, slug: str) -> str:
+    """The page of a slug, without resolving the URL again for each suggestion."""
+    return _reversed(name, get_language(), "_slug_").replace("_slug_", slug, 1)
 
 
 def _list_url(**filters) -> str:
-    return reverse("catalogue:example_list") + query_with(QueryDict(), **filters)
+    return _reversed("catalogue:example_list", get_language()) + query_with(QueryDict(), **filters)
