@@ -130,10 +130,15 @@
         headers: { Accept: "application/json" },
         signal: pending.signal
       })
-        .then(function (response) { return response.ok ? response.json() : { groupes: [] }; })
+        // A refusal (too many requests) closes the list without a word: typing goes on.
+        .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
+          if (!data) {
+            close();
+            return;
+          }
           // An older answer arriving late is not shown over a newer question.
-          if (data.q === undefined || data.q === input.value.trim()) { show(data.groupes || []); }
+          if (data.q === input.value.trim()) { show(data.groupes || []); }
         })
         .catch(function (error) {
           if (error.name !== "AbortError") { close(); }
