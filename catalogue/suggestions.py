@@ -295,7 +295,11 @@ class SuggestionIndex:
         self.departements = {
             p.slug: p for p in self.places if p.level == TerritoryLevel.DEPARTEMENT
         }
-        self.place_words = Names.of((number, row[8].split()) for number, row in enumerate(rows))
+        # A département is also found by its number (« 59 », « 2a »).
+        self.place_words = Names.of(
+            (number, row[8].split() + ([row[4].lower()] if row[3] == "departement" else []))
+            for number, row in enumerate(rows)
+        )
 
     def _read_themes(self):
         """The facet values a visitor may mean: (facet, value, label, kind, words to match)."""

@@ -67,6 +67,7 @@ def test_suggestions_counts_are_the_lists_counts(client, alliance):
     nord = next(t for t in found["territoires"] if t["libelle"] == "Nord")
     assert nord["precision"] == "Département (59)"
     assert nord["nombre"] == 2
+    assert suggestions(client, "59")["territoires"][0]["libelle"] == "Nord"
     listed = client.get(nord["url"])
     assert listed.context["paginator"].count == 2
     region = suggestions(client, "hauts de fr")["territoires"][0]
