@@ -24,7 +24,15 @@ from .admin_filters import (
 from .admin_search import ActorSearchMixin, ReferenceSearchMixin
 from .admin_sheets import CuratorImportExportAdmin
 from .choices import ExampleStatus
-from .models import Actor, Domain, Example, Objective, Partnership, PartnershipType
+from .models import (
+    Actor,
+    Domain,
+    Example,
+    Objective,
+    Partnership,
+    PartnershipType,
+    SynonymGroup,
+)
 from .sheets.actors import ActorResource
 from .sheets.examples import ExampleResource
 
@@ -101,6 +109,16 @@ class PartnershipTypeAdmin(ReferenceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """The search's synonyms: saved, they apply to the next search of every worker
+    (catalogue.search_words.synonyms); no cached list page keeps them longer than
+    PUBLIC_PAGE_CACHE_SECONDS."""
+
+    list_display = ["__str__", "updated_at"]
+    search_fields = ["words"]
 
 
 # Actors.

@@ -17,7 +17,6 @@ ids there through the FilterSet's own filter methods.
 """
 
 import threading
-from array import array
 from collections import defaultdict
 
 from django.core.cache import cache
@@ -31,6 +30,7 @@ from territoires.models import slug_at, slug_at_sql
 
 from . import word_index
 from .choices import ExampleStatus
+from .example_actors import ExampleActors
 
 # Facet name -> the FilterSet filter it counts for; "region" and "departement" both count
 # for the territory filter.
@@ -64,15 +64,13 @@ class FacetIndex:
 
     Besides the list's facets: "annee" (start year) and, read when first asked (only the
     Fiches Repères and `entre_pairs=` need it), "entre_pairs" (at least two actors of a type).
-    `years[pk]` is an example's start year (an array: 2 bytes an id, for in-memory sorting);
-    the actors and territories of published examples are bitmaps too, for the home page.
+    The actors and territories of published examples are bitmaps too, for the home page.
     """
 
     def __init__(self, number=0, stamp=""):
         self.number, self.stamp = number, stamp
         self.bitmaps = defaultdict(dict)
         self.all = BitMap()
-        self.years = array("H")
         self.actors = BitMap()
         self.territories = BitMap()
         # What the link tables' ids stand for (slugs, objectives): reference lists change
@@ -80,6 +78,8 @@ class FacetIndex:
         self.values = {}
         # The words searched in this process (catalogue.word_index), not in snapshots.
         self.words = {}
+        # Every example's actors, read when a fiche first counts actors (`actor_count`).
+        self.example_actors = None
         # The names suggested as a visitor types (catalogue.suggestions), built when first
         # asked, not in snapshots.
         self.suggestions = None
@@ -111,13 +111,14 @@ class FacetIndex:
         changed = BitMap(examples)
         index = FacetIndex(number, stamp)
         index.all = self.all - changed
-        index.years = array("H", self.years)
         index.values = self.values
         for facet, values in self.bitmaps.items():
             index.bitmaps[facet] = {value: ids - changed for value, ids in values.items()}
         if changed:
             index._read(changed)
         index.words = word_index.updated(self.words, changed, index.all)
+        if self.example_actors is not None:
+            index.example_actors = self.example_actors.updated(changed)
         if territories:
             # Does each still hold a published example? One lookup each, not a count.
             places = Territory.objects.filter(pk__in=list(territories)).filter(
@@ -175,10 +176,6 @@ class FacetIndex:
             years, scales, places = _grouped_here(published)
         for year, pks in years:
             self.all |= BitMap(pks)
-            if pks and max(pks) >= len(self.years):
-                self.years.extend([0] * (max(pks) + 1 - len(self.years)))
-            for pk in pks:
-                self.years[pk] = year
             add("annee", year, pks)
         for scale, pks in scales:
             add("echelle", scale, pks)
@@ -244,6 +241,14 @@ class FacetIndex:
             self.bitmaps[facet] = {kind: BitMap(ids) & self.all for kind, ids in peers.items()}
         return self.bitmaps[facet]
 
+    def actor_count(self, within: BitMap) -> int:
+        """How many different actors take part in these examples (catalogue.example_actors,
+        read from the database the first time, as "entre_pairs")."""
+        if self.example_actors is None:
+            with replica.primary_unless_replayed(self.number):
+                self.example_actors = ExampleActors.read()
+        return self.example_actors.count(within)
+
     def any_of(self, facet, values) -> BitMap:
         return BitMap.union(BitMap(), *(self.of(facet).get(v, BitMap()) for v in values))
 
@@ -262,8 +267,8 @@ class FacetIndex:
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("public_actors", None)  # read again by whoever needs it
-        state["words"] = {}  # each process keeps the words it is asked
-        state["suggestions"] = None  # and builds its suggestions when first asked
+        state["words"] = word_index.copy(self.words)  # a new worker starts with them
+        state["suggestions"] = None  # each process builds its suggestions when first asked
         state["bitmaps"] = dict(self.bitmaps)
         return state
 
@@ -271,6 +276,7 @@ class FacetIndex:
         state["bitmaps"] = defaultdict(dict, state["bitmaps"])
         state.setdefault("values", {})  # a snapshot left by an older release
         state.setdefault("words", {})
+        state.setdefault("example_actors", None)
         state.setdefault("suggestions", None)
         self.__dict__.update(state)
 

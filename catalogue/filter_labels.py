@@ -9,7 +9,7 @@ def active_filter_labels(filterset, params) -> list[tuple[str, str, str]]:
     data = filterset.form.cleaned_data
     labels = []
     for name, values in params.lists():
-        if name not in filterset.filters or name == "tri":
+        if name not in filterset.filters or name in ("tri", "exact"):
             continue
         field = filterset.form.fields[name]
         words = dict(getattr(field, "choices", ()))

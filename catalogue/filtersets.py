@@ -7,13 +7,15 @@ catalogue.selectors, the orders in catalogue.ordering, the filters in words in
 catalogue.filter_labels. None of them writes on the FilterSet."""
 
 import re
+import threading
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core import public_version, replica
 from french.collation import french_order
 from territoires.models import Territory, TerritoryLevel
 
@@ -60,7 +62,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 # Parameters that take one value: a second one is refused, never silently dropped.
-SINGLE_VALUED = ("q", "territoire", "acteur", "annee_min", "annee_max", "tri", "page")
+SINGLE_VALUED = ("q", "territoire", "acteur", "annee_min", "annee_max", "tri", "exact", "page")
 
 
 class ExampleFilterForm(forms.Form):
@@ -100,6 +102,42 @@ def year_field_kwargs(label):
     }
 
 
+@dataclass(frozen=True)
+class ReferenceLists:
+    """What every ExampleFilterSet validates values against and labels facets with; shared,
+    never changed, by the FilterSets of a process at one public version."""
+
+    domains: list
+    objectives: list
+    partnership_types: list
+    territories: dict  # slug: région or département, in French name order
+
+
+_references = {"stamp": None, "lists": None}
+_references_lock = threading.Lock()
+
+
+def reference_lists() -> ReferenceLists:
+    """The reference lists at the current public version, read once per version in each
+    process: a change of them renews the version (catalogue.changes), and a public page
+    knows its version without a query (core.public_version.pinned)."""
+    number, stamp = public_version.state()
+    with _references_lock:
+        if _references["stamp"] != stamp:
+            levels = [TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT]
+            places = Territory.objects.filter(level__in=levels).order_by(french_order("name"))
+            # Kept under `stamp`: never read from a replica that has not replayed it.
+            with replica.primary_unless_replayed(number):
+                _references["lists"] = ReferenceLists(
+                    domains=list(Domain.objects.all()),
+                    objectives=list(Objective.objects.all()),
+                    partnership_types=list(PartnershipType.objects.all()),
+                    territories={t.slug: t for t in places},
+                )
+            _references["stamp"] = stamp
+        return _references["lists"]
+
+
 class ExampleFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Mots-clés"), method="filter_search", max_length=200)
     territoire = SlugObjectFilter(label=_("Territoire"), method="filter_territory")
@@ -132,6 +170,12 @@ class ExampleFilterSet(django_filters.FilterSet):
         field_name="start_year", lookup_expr="lte", **year_field_kwargs(_("Débuté en ou avant"))
     )
     tri = django_filters.ChoiceFilter(label=_("Trier par"), choices=ordering.SORTS, method="keep")
+    # The words as typed: no correction, no synonym, no word left out (search.plan_search).
+    exact = django_filters.ChoiceFilter(
+        label=_("Mots tels que tapés (1 : sans correction ni synonyme)"),
+        choices=[("1", _("oui"))],
+        method="keep",
+    )
 
     class Meta:
         model = Example
@@ -142,11 +186,12 @@ class ExampleFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = Example.objects.published()
         super().__init__(data, queryset=queryset, **kwargs)
-        # Reference lists: loaded once, they validate values and label the facets.
-        self.domains = list(Domain.objects.all())
-        self.objectives = list(Objective.objects.all())
-        self.partnership_types = list(PartnershipType.objects.all())
-        self.territory_options = self._load_territory_options()
+        # Reference lists: they validate values and label the facets.
+        lists = reference_lists()
+        self.domains = lists.domains
+        self.objectives = lists.objectives
+        self.partnership_types = lists.partnership_types
+        self.territory_options = self._territory_options(lists.territories)
         self._set_choices("domaine", [(d.slug, d.name) for d in self.domains])
         self._set_choices("odd", self._objective_choices(ObjectiveFamily.ODD))
         self._set_choices("objectif", self._objective_choices(ObjectiveFamily.ALLIANCE))
@@ -166,13 +211,13 @@ class ExampleFilterSet(django_filters.FilterSet):
     def _objective_choices(self, family):
         return [(str(o.number), str(o)) for o in self.objectives if o.family == family]
 
-    def _load_territory_options(self):
+    def _territory_options(self, territories):
         """Régions and départements (the choices), plus the territory asked for if deeper."""
         asked = (self.data.get("territoire") or "").strip().lower() if self.data else ""
-        wanted = Q(level__in=[TerritoryLevel.REGION, TerritoryLevel.DEPARTEMENT])
-        if SLUG.fullmatch(asked):
-            wanted |= Q(slug=asked)
-        return {t.slug: t for t in Territory.objects.filter(wanted).order_by(french_order("name"))}
+        if asked in territories or not SLUG.fullmatch(asked):
+            return territories
+        deeper = Territory.objects.filter(slug=asked).first()
+        return {**territories, asked: deeper} if deeper else territories
 
     # --- filters ---------------------------------------------------------------------------
 
@@ -249,7 +294,8 @@ class ExampleFilterSet(django_filters.FilterSet):
         """The words searched for, with the corrections of words that match nothing: planned
         once (it may read the vocabulary) for the `q` filter, the order by relevance and
         the relevance the selectors read with the matches."""
-        return search.plan_search(self.valid_data.get("q") or "", self.queryset)
+        data = self.valid_data
+        return search.plan_search(data.get("q") or "", self.queryset, exact=bool(data.get("exact")))
 
 
 class ActorFilterForm(forms.Form):

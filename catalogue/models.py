@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
@@ -388,6 +389,9 @@ class SearchWord(models.Model):
     from (written by catalogue.search, never by hand)."""
 
     word = models.CharField(_("mot"), max_length=100, unique=True)
+    # How the word is written in the documents (« solidarités » for `solidarites`), so that
+    # a correction is shown with its accents; empty until an indexing pass has seen it.
+    display = models.CharField(_("graphie"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("mot de l'index")
@@ -395,3 +399,44 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SynonymGroup(TimeStampedModel):
+    """Words that curators hold for one another in a search: « école » also finds
+    « scolaire ». Each word of a group widens a search of any other (catalogue.search),
+    results holding the typed word first. Read again by every worker once changed (its
+    `updated_at` is part of the cache key); the public version is left alone."""
+
+    words = models.TextField(
+        _("mots"),
+        help_text=_(
+            "Des mots de même sens, séparés par des virgules, un mot par entrée "
+            "(ex. « école, scolaire, écolier »). Un mot trop large fait perdre en précision."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("groupe de synonymes")
+        verbose_name_plural = _("synonymes de la recherche")
+        ordering = ["words"]
+
+    def __str__(self):
+        return ", ".join(self.entries())
+
+    def clean(self):
+        from .search import words as search_words
+
+        entries = self.entries()
+        if len(entries) < 2:
+            raise ValidationError(
+                {"words": _("Donnez au moins deux mots, séparés par des virgules.")}
+            )
+        for entry in entries:
+            if len(search_words(entry)) != 1:
+                raise ValidationError(
+                    {"words": _("« %(entry)s » n'est pas un mot seul.") % {"entry": entry}}
+                )
+
+    def entries(self) -> list[str]:
+        """The words of the group as curators wrote them."""
+        return [w.strip() for w in self.words.replace("\n", ",").split(",") if w.strip()]

@@ -1,10 +1,11 @@
 """The orders of the example list, in SQL and in memory: one definition of each.
 
-The FilterSet's queryset is sorted by SQL (exports, the feed, long lists). A list of up to
-MAX_ID_LIST examples already found in the facet index is sorted in memory instead, from the
-index's start years and the relevance read in the same scan as the words
-(catalogue.selectors.ordered_ids): the same order, without a second scan.
-`tests/test_filters.py` checks both give the same order for each sort.
+The FilterSet's queryset is sorted by SQL (exports, the feed, the title order). The list's
+examples, once found in the facet index, are read in order from memory instead, whatever
+their number: by the relevance read with the words, then the index's start-year bitmaps
+(`RankedIds`, catalogue.selectors.ordered_ids): the same order, without a second scan, and a
+page costs a few bitmap intersections. `tests/test_filters.py` checks both give the same
+order for each sort.
 """
 
 from collections.abc import Sequence
@@ -22,9 +23,8 @@ SORTS = [
     ("ancien", _("Les plus anciens")),
     ("titre", _("Titre (A → Z)")),
 ]
-# Up to this many results, the list is sorted in memory; the orders it can sort that way
-# (the title's French collation is the database's).
-MAX_ID_LIST = 20_000
+# The orders read from the facet index ("pertinence" without words is "recent"); the title's
+# French collation is the database's.
 IN_MEMORY_SORTS = ("pertinence", "recent", "ancien")
 ORDERINGS = {
     "recent": ("-start_year", "-pk"),
@@ -47,21 +47,24 @@ def sorted_queryset(queryset, data, plan: search.SearchPlan):
     return queryset.order_by(*ORDERINGS.get(choice, ORDERINGS["recent"]))
 
 
-def sorted_ids(ids, choice: str, years) -> list[int]:
-    """`ids` in one of IN_MEMORY_SORTS, as `sorted_queryset` orders them: `years[pk]` is an
-    example's start year ("pertinence" without words: the newest first)."""
-    return sorted(ids, key=lambda pk: (years[pk], pk), reverse=choice != "ancien")
-
-
 class RankedIds(Sequence):
     """Examples by relevance, as `search.order_by_relevance` orders them (score, then start
     year, then id, each from the highest): `ranking` holds (score, ids) groups best first,
     `by_year` the index's bitmap of each start year. Only the groups and years a page falls
-    in are read, so page 1 of 100,000 matches costs a few bitmap intersections."""
+    in are read, so page 1 of 100,000 matches costs a few bitmap intersections. With one
+    group, the order is "recent"; `oldest_first`, "ancien" (start year, then id, from the
+    lowest)."""
 
-    def __init__(self, ranking: list[tuple[int, BitMap]], by_year: dict[int, BitMap]):
+    def __init__(
+        self,
+        ranking: list[tuple[int, BitMap]],
+        by_year: dict[int, BitMap],
+        *,
+        oldest_first: bool = False,
+    ):
         self.groups = [ids for _score, ids in ranking if ids]
-        self.years = [ids for _year, ids in sorted(by_year.items(), reverse=True)]
+        self.years = [ids for _year, ids in sorted(by_year.items(), reverse=not oldest_first)]
+        self.read = _lowest_first if oldest_first else _highest_first
         self.total = sum(len(ids) for ids in self.groups)
 
     def __len__(self):
@@ -77,10 +80,10 @@ class RankedIds(Sequence):
         return self._between(position, position + 1)[0]
 
     def _between(self, start: int, stop: int) -> list[int]:
-        return _slice(self.groups, start, stop, self._newest_first)
+        return _slice(self.groups, start, stop, self._by_year)
 
-    def _newest_first(self, ids: BitMap, start: int, stop: int) -> list[int]:
-        return _slice([ids & year for year in self.years], start, stop, _highest_first)
+    def _by_year(self, ids: BitMap, start: int, stop: int) -> list[int]:
+        return _slice([ids & year for year in self.years], start, stop, self.read)
 
 
 def _slice(parts, start, stop, read) -> list[int]:
@@ -94,6 +97,10 @@ def _slice(parts, start, stop, read) -> list[int]:
             found += read(part, max(start - offset, 0), min(stop - offset, len(part)))
         offset += len(part)
     return found
+
+
+def _lowest_first(ids: BitMap, start: int, stop: int) -> list[int]:
+    return [ids[position] for position in range(start, stop)]
 
 
 def _highest_first(ids: BitMap, start: int, stop: int) -> list[int]:

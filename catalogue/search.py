@@ -12,9 +12,13 @@ objectives and actor types (C) > description (D) —
 Ranking is the same on both: each word scores by the best part it is found in.
 Every query word must match (`-mot` excludes a word, `a OR b` accepts either, `"a b"` is a
 phrase, `-"a b"` excludes it; a query of negations only lists every example but those).
-A word that matches no published example — or far fewer than a close spelling would — is
-corrected to the closest word of the vocabulary (`SearchWord`) within one or two edits, and
-the page says so.
+A word also finds its plural or singular when the stemmer keeps them apart (vélo, vélos)
+and the synonyms curators keep (`SynonymGroup`: « école » also finds « scolaire », ranked
+below the typed word). Only a word that matches no published example, and is no word of
+the vocabulary (indexed words, territory names, reference labels, synonyms), is corrected
+to the closest indexed word within one or two edits, with its accents; a word that still
+matches nothing is left out when other words remain. The page says so, and `exact` undoes
+all three.
 """
 
 import functools
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 import Stemmer
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -41,10 +45,8 @@ FTS_TABLE = "catalogue_example_fts"
 # numbers, so that PostgreSQL (numeric), SQLite (integers) and the memory of
 # catalogue.word_index add them up exactly alike and tie the same examples.
 WEIGHTS = {"A": 10, "B": 4, "C": 2, "D": 1}
-# A word is corrected when it matches at most this many published examples and a close
-# spelling matches many times more.
-RARE_MATCHES = 2
-CORRECTION_RATIO = 20
+# A typed word shorter than this is never corrected (too many words are one edit away).
+MIN_CORRECTED_LENGTH = 4
 # French words too common to mean anything in a search.
 _STOP_WORDS = (
     "a ai au aux avec c ce ces cet cette d dans de des du elle en et est il ils je l la "
@@ -89,6 +91,9 @@ class Term:
     typed: list[str]
     stems: list[str]
     negated: bool = False
+    # A synonym of the word typed: found in a part, it scores as the typed word found in the
+    # next part down (catalogue.word_index ranks it so too).
+    wider: bool = False
 
     def tsquery(self, weight: str = "") -> str:
         label = f":{weight}" if weight else ""
@@ -116,10 +121,14 @@ class Clause:
 
 @dataclass
 class SearchPlan:
-    """A parsed query and the corrections applied to it."""
+    """A parsed query and what was changed in it: corrections (typed, used, with its
+    accents), synonyms added (typed, [synonyms]) and words left out because nothing holds
+    them."""
 
     clauses: list[Clause] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
     def __bool__(self):
         # A query of negations only is a search too: every example but those.
@@ -216,29 +225,85 @@ def parse(text: str) -> SearchPlan:
     return plan
 
 
-def plan_search(text: str, published) -> SearchPlan:
-    """Parse `text` and correct the words that `published` examples do not contain."""
+def plan_search(text: str, published, *, exact: bool = False) -> SearchPlan:
+    """Parse `text`, widen each plain word to its other number and its synonyms, and (unless
+    `exact`) correct, or else leave out, a word that no `published` example holds."""
+    from .search_words import synonyms
+
     plan = parse(text)
+    synonym_stems = synonyms() if not exact and _has_plain_words(plan) else {}
+    dead = []
     for clause in plan.clauses:
-        if len(clause.terms) != 1:
-            continue
-        term = clause.terms[0]
-        if term.negated or len(term.typed) != 1 or len(term.stems) != 1:
-            continue
-        word = term.typed[0]
-        if len(word) < 4 or not word.isalpha():
-            continue
-        found = _count(published, [term.stems[0]], limit=RARE_MATCHES + 1)
-        if found > RARE_MATCHES:
-            continue
-        correction = _closest_word(word, published, at_least=found * CORRECTION_RATIO or 1)
-        if correction is None:
-            continue
-        corrected = Term([correction], [stem(correction)])
-        # A word that some examples contain keeps them: it gains its correction.
-        clause.terms = [term, corrected] if found else [corrected]
-        plan.corrections.append((word, correction))
+        single = len(clause.terms) == 1
+        for term in list(clause.terms):
+            if term.negated or len(term.stems) != 1 or len(term.typed) != 1:
+                continue
+            word = term.typed[0]
+            wider = _widened(word, synonym_stems)
+            clause.terms += wider
+            if not single or exact:
+                _note_synonyms(plan, word, synonym_stems)
+                continue
+            if _count(published, [t.stems[0] for t in clause.terms], limit=1):
+                _note_synonyms(plan, word, synonym_stems)
+                continue
+            correction = _correction(word, published)
+            if correction is not None:
+                folded, shown = correction
+                wider = _widened(folded, synonym_stems)
+                clause.terms = [Term([folded], [stem(folded)]), *wider]
+                plan.corrections.append((word, shown))
+                _note_synonyms(plan, shown, synonym_stems)
+            else:
+                dead.append(clause)
+    dead_ids = {id(c) for c in dead}
+    if dead and any(c.positive and id(c) not in dead_ids for c in plan.clauses):
+        # Words that nothing holds, beside words that find something: leave them out.
+        plan.ignored = [c.terms[0].typed[0] for c in dead]
+        plan.clauses = [c for c in plan.clauses if id(c) not in dead_ids]
     return plan
+
+
+def word_clause(word: str, *, exact: bool = False) -> Clause:
+    """A folded word as `plan_search` widens it: its other number and (unless `exact`) its
+    synonyms."""
+    from .search_words import synonyms
+
+    return Clause([Term([word], [stem(word)]), *_widened(word, {} if exact else synonyms())])
+
+
+def _has_plain_words(plan: SearchPlan) -> bool:
+    return any(len(t.stems) == 1 for c in plan.clauses for t in c.positive)
+
+
+def _widened(word: str, synonym_stems: dict) -> list[Term]:
+    """The terms a folded word adds: its other number, when the stemmer keeps them apart
+    (vélo, vélos; emploi, emplois), then its synonyms, each with its other number too."""
+    own = stem(word)
+    added, seen = [], {own}
+    for shown, folded, wider in [(word, word, False), *_synonyms_of(own, synonym_stems)]:
+        for spelled, term_word in ((shown, folded), (_other_number(shown), _other_number(folded))):
+            if len(folded) > 2 and stem(term_word) not in seen:
+                seen.add(stem(term_word))
+                added.append(Term([spelled], [stem(term_word)], wider=wider))
+    return added
+
+
+def _other_number(word: str) -> str:
+    return word[:-1] if word[-1] in "sx" else word + "s"
+
+
+def _synonyms_of(own: str, synonym_stems: dict) -> list[tuple[str, str, bool]]:
+    return [(s, f, True) for s, f in synonym_stems.get(own, ()) if stem(f) != own]
+
+
+def _note_synonyms(plan: SearchPlan, word: str, synonym_stems: dict):
+    own = stem(fold(word))
+    shown = list(dict.fromkeys(s for s, _f, _w in _synonyms_of(own, synonym_stems)))
+    if shown:
+        # The word as its group writes it (« école »): the query's words are folded.
+        written = [s for s, folded in synonym_stems.get(own, ()) if stem(folded) == own]
+        plan.synonyms.append((written[0] if written else word, shown))
 
 
 def _count(published, stems, *, limit) -> int:
@@ -246,40 +311,46 @@ def _count(published, stems, *, limit) -> int:
     return published.filter(match_condition(plan)).order_by().values("pk")[:limit].count()
 
 
-def _closest_word(word: str, published, *, at_least: int) -> str | None:
-    """The vocabulary word closest to `word` (one edit, two from eight letters) that enough
-    published examples contain; the most frequent of equally close ones."""
+def _correction(word: str, published) -> tuple[str, str] | None:
+    """(folded, shown with its accents) for a word that matches nothing: the closest word of
+    the documents, unless `word` is a word of the vocabulary itself (a place, a label…)."""
+    from .search_words import known_words
+
+    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha() or word in known_words():
+        return None
+    return _closest_word(word, published)
+
+
+def nearest_spelling(word: str, published) -> tuple[str, str] | None:
+    """(folded, shown with its accents) of the indexed word closest to `word` that
+    published examples hold, even when `word` is a word of the vocabulary: what a list
+    that finds nothing proposes."""
+    if len(word) < MIN_CORRECTED_LENGTH or not word.isalpha():
+        return None
+    return _closest_word(word, published)
+
+
+def _closest_word(word: str, published) -> tuple[str, str] | None:
+    """The vocabulary word closest to `word` (one edit, two from eight letters) that
+    published examples contain, the most frequent of equally close ones: (folded, shown
+    with its accents)."""
+    from .search_words import vocabulary
+
     max_edits = 1 if len(word) < 8 else 2
     candidates = process.extract(
-        word, vocabulary(), scorer=OSA.distance, score_cutoff=max_edits, limit=8
+        word, list(vocabulary()), scorer=OSA.distance, score_cutoff=max_edits, limit=8
     )
     best = None
     for candidate, edits, _ in candidates:
         if stem(candidate) == stem(word):
             continue
-        matches = _count(published, [stem(candidate)], limit=10_000)
-        if matches < at_least:
+        matches = _count(published, [stem(candidate)], limit=1000)
+        if not matches:
             continue
         key = (edits, -matches, candidate)
         if best is None or key < best[0]:
             best = (key, candidate)
-    return best[1] if best else None
-
-
-_vocabulary = {"key": None, "words": []}
-_vocabulary_lock = threading.Lock()
-
-
-def vocabulary() -> list[str]:
-    """Every word of the indexed documents, read again when words were added."""
-    from .models import SearchWord
-
-    key = tuple(SearchWord.objects.order_by().aggregate(n=Count("pk"), last=Max("pk")).values())
-    with _vocabulary_lock:
-        if _vocabulary["key"] != key:
-            _vocabulary["words"] = list(SearchWord.objects.values_list("word", flat=True))
-            _vocabulary["key"] = key
-        return _vocabulary["words"]
+    return (best[1], vocabulary()[best[1]] or best[1]) if best else None
 
 
 # --- Finding and ranking -------------------------------------------------------------------
@@ -297,8 +368,8 @@ def match_condition(plan: SearchPlan) -> Q:
 
 def relevance(plan: SearchPlan):
     """How well an example matches: each query word scores by the best part of the document
-    it is found in (title 10, summary 4, the rest 2, description 1); the same on both
-    databases. Negated terms score nothing."""
+    it is found in (title 10, summary 4, the rest 2, description 1), a synonym as if found
+    one part lower; the same on both databases. Negated terms score nothing."""
     total = Value(0)
     for clause in plan.clauses:
         positive = clause.positive
@@ -306,14 +377,32 @@ def relevance(plan: SearchPlan):
             continue
         # A clause such as `a OR -b` may match without `a`: it then scores 0.
         found_for_sure = len(positive) == len(clause.terms)
-        scores = [
-            When(_match_in_part(positive, weight), then=Value(score))
-            for weight, score in WEIGHTS.items()
-            if weight != "D" or not found_for_sure
-        ]
+        scores = []
+        for level, score in enumerate(WEIGHTS.values()):
+            condition = _scored_in(positive, level)
+            if condition is not None and (level < len(WEIGHTS) - 1 or not found_for_sure):
+                scores.append(When(condition, then=Value(score)))
         default = WEIGHTS["D"] if found_for_sure else 0
         total += Case(*scores, default=Value(default), output_field=IntegerField())
     return total
+
+
+def scored_parts(term: Term) -> list[list[str]]:
+    """For each score, best first, the parts of the document where `term` earns it: a
+    typed word in its own part, a synonym in the part above (title: 4, summary: 2…)."""
+    parts = list(WEIGHTS)
+    if not term.wider:
+        return [[part] for part in parts]
+    return [[], [parts[0]], [parts[1]], parts[2:]]
+
+
+def _scored_in(terms: list[Term], level: int) -> Q | None:
+    conditions = []
+    for weight in WEIGHTS:
+        earning = [t for t in terms if weight in scored_parts(t)[level]]
+        if earning:
+            conditions.append(_match_in_part(earning, weight))
+    return functools.reduce(operator.or_, conditions) if conditions else None
 
 
 def order_by_relevance(queryset, plan: SearchPlan):

@@ -8,11 +8,19 @@ said it changed (and, after a reference list is renamed, for those `renamed_exam
 finds); nothing here is called by a signal.
 """
 
+import re
+from collections import Counter, defaultdict
+
 from django.db import connection
 from django.db.models import Q
 
+from french.text import fold
+
 from .choices import ActorType, ObjectiveFamily
 from .search import FTS_TABLE, INDEX_BATCH_SIZE, stem, uses_postgres, words
+
+# A word as written, accents and all (l'école: "l", "école").
+_TOKEN = re.compile(r"[^\W_]+")
 
 # --- The document ------------------------------------------------------------------------
 
@@ -127,10 +135,30 @@ def _write(batch, texts):
                 f"INSERT INTO {FTS_TABLE} (rowid, a, b, c, d) VALUES (%s, %s, %s, %s, %s)",
                 [(pk, s["A"], s["B"], s["C"], s["D"]) for pk, s in stemmed.items()],
             )
-    new_words = seen - set(SearchWord.objects.filter(word__in=seen).values_list("word", flat=True))
+    known = dict(SearchWord.objects.filter(word__in=seen).values_list("word", "display"))
+    unwritten = {w for w in seen if not known.get(w)}
+    shown = _accented_forms(texts, unwritten) if unwritten else {}
     SearchWord.objects.bulk_create(
-        [SearchWord(word=w) for w in sorted(new_words)], ignore_conflicts=True, batch_size=2000
+        [SearchWord(word=w, display=shown.get(w, "")) for w in sorted(seen - set(known))],
+        ignore_conflicts=True,
+        batch_size=2000,
     )
+    found = SearchWord.objects.filter(word__in=[w for w in shown if w in known], display="")
+    for row in found:
+        row.display = shown[row.word]
+    SearchWord.objects.bulk_update(found, ["display"], batch_size=2000)
+
+
+def _accented_forms(texts, wanted) -> dict[str, str]:
+    """{folded word: how the texts most often write it with accents} for the words of
+    `wanted` written with any: a correction is shown as « solidarités », not « solidarites »."""
+    forms = defaultdict(Counter)
+    for parts in texts.values():
+        for text in parts.values():
+            for token in _TOKEN.findall(text.lower()):
+                if not token.isascii() and (folded := fold(token)) in wanted:
+                    forms[folded][token] += 1
+    return {word: counted.most_common(1)[0][0] for word, counted in forms.items()}
 
 
 def forget(example_ids):

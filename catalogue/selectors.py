@@ -99,7 +99,11 @@ def example_matches(filterset) -> ExampleMatches:
     index = facets.current_index()
     kept, ranking = {}, []
     for name, value in filterset.form.cleaned_data.items():
-        if name not in filterset.filters or name in ("tri", "page") or value in (None, "", []):
+        if (
+            name not in filterset.filters
+            or name in ("tri", "exact", "page")
+            or value in (None, "", [])
+        ):
             continue
         if name == "q" and filterset.search_plan:
             # Their ranking with the match: the list is then sorted without another scan.
@@ -157,25 +161,39 @@ def facet_counts(matches: ExampleMatches) -> dict[str, dict[str, int]]:
     return counts
 
 
-def ordered_ids(filterset, matches: ExampleMatches):
-    """The ids of the matching examples in the order in force.
+def territory_counts(territories, index=None) -> dict[int, int]:
+    """{territory pk: how many published examples lie in it or below it}: the pays, the
+    régions and the départements from the facet index (no query, whatever their size), the
+    EPCI and communes in one grouped query (`ExampleQuerySet.count_by_territory`). `index`:
+    the facet index the page already read, if any."""
+    from .models import Example
 
-    A search by relevance is read from its ranking, a page at a time, however many examples
-    match. Another filtered list of up to MAX_ID_LIST examples is sorted in memory by the
-    index's start years; any other (every example, `titre`, a long list) by SQL, a query
-    for each page read.
+    index = index or facets.current_index()
+    counts, below = {}, []
+    for territory in territories:
+        if territory.level == TerritoryLevel.PAYS:
+            counts[territory.pk] = len(index.all)
+        elif territory.level in facets.PLACES:
+            counts[territory.pk] = len(index.of(territory.level).get(territory.slug, BitMap()))
+        else:
+            below.append(territory)
+    return counts | Example.objects.published().count_by_territory(below)
+
+
+def ordered_ids(filterset, matches: ExampleMatches):
+    """The ids of the matching examples in the order in force, read a page at a time from
+    the facet index however many match: by relevance (the ranking found with the words),
+    else by start year (the index's year bitmaps). The title order is SQL's (French
+    collation), a query for each page read.
     """
     choice = ordering.sort_choice(filterset.valid_data)
+    years = matches.index.bitmaps["annee"]
     if choice == "pertinence" and matches.ranking:
         ranking = [(score, ids & matches.ids) for score, ids in matches.ranking]
-        return ordering.RankedIds(ranking, matches.index.bitmaps["annee"])
-    if (
-        not matches.kept
-        or len(matches.ids) > ordering.MAX_ID_LIST
-        or choice not in ordering.IN_MEMORY_SORTS
-    ):
-        return filterset.qs.values_list("pk", flat=True)
-    return ordering.sorted_ids(matches.ids, choice, matches.index.years)
+        return ordering.RankedIds(ranking, years)
+    if choice in ordering.IN_MEMORY_SORTS:
+        return ordering.RankedIds([(0, matches.ids)], years, oldest_first=choice == "ancien")
+    return filterset.qs.values_list("pk", flat=True)
 
 
 def ordered_results(filterset, matches: ExampleMatches | None = None) -> CountedIds:

@@ -9,9 +9,8 @@ from django.views.generic import TemplateView
 
 from territoires.models import GROUPING_LEVELS, Territory, TerritoryLevel
 
-from . import nearby
+from . import nearby, selectors
 from .choices import ActorType
-from .models import Example
 from .querystrings import query_with
 from .views import ExampleSubsetView
 
@@ -36,7 +35,7 @@ class TerritorySearchView(TemplateView):
         )
         page = paginator.get_page(params.get("page"))
         territories = list(page.object_list)
-        counts = Example.objects.published().count_by_territory(territories)
+        counts = selectors.territory_counts(territories)
         for territory in territories:
             territory.example_count = counts[territory.pk]
         return super().get_context_data(
@@ -89,7 +88,7 @@ class TerritoryDetailView(ExampleSubsetView):
         subdivisions = list(territory.subdivisions())
         # The nearest larger territories, for a territory with few examples of its own.
         around = nearby.places_above(trail)[:2] if few else []
-        counts = Example.objects.published().count_by_territory(subdivisions + around)
+        counts = selectors.territory_counts(subdivisions + around, context["facet_index"])
         if territory.level in GROUPING_LEVELS:  # only the member communes with examples
             subdivisions = [t for t in subdivisions if counts[t.pk]]
         context["subdivisions"] = [(t, counts[t.pk]) for t in subdivisions]

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 from french.text import sort_key
 from territoires.models import TerritoryLevel
 
-from . import facets, nearby, ordering, selectors
+from . import facets, nearby, no_results, ordering, search, selectors
 from .choices import ObjectiveFamily
 from .filter_labels import active_filter_labels
 from .filtersets import ActorFilterForm, ExampleFilterSet
@@ -54,7 +54,9 @@ class ExampleListView(TemplateView):
         page = paginator.get_page(page_number or 1)
         page.object_list = Example.objects.for_cards().in_order(list(page.object_list))
         search_text = filterset.valid_data.get("q") or ""
-        corrections = filterset.search_plan.corrections if search_text else []
+        plan = filterset.search_plan if search_text else search.SearchPlan()
+        # Words found beside those typed: corrections, other numbers, synonyms.
+        added = [t.typed[0] for c in plan.clauses for t in c.positive if len(t.typed) == 1]
         return super().get_context_data(
             filterset=filterset,
             form=filterset.form,
@@ -64,9 +66,12 @@ class ExampleListView(TemplateView):
             is_paginated=paginator.num_pages > 1,
             query_without_page=query_with(params)[1:],
             search_text=search_text,
-            # The words to mark in the results: those typed and those used instead.
-            highlight_text=" ".join([search_text, *(used for _, used in corrections)]),
-            search_corrections=corrections,
+            # The words to mark in the results: those typed and those found beside them.
+            highlight_text=" ".join([search_text, *added]),
+            search_plan=plan,
+            # The words as typed: what undoes corrections, synonyms and words left out.
+            exact_query=query_with(params, exact="1"),
+            suggestions=no_results.suggestions(filterset, matches, params) if valid else [],
             sort_choice=ordering.sort_choice(filterset.valid_data),
             facets=facet_groups(filterset, counts) if valid else [],
             territory_choices=territory_choices(filterset, counts),
@@ -265,6 +270,7 @@ class ExampleSubsetView(DetailView):
             examples=Example.objects.for_cards().in_order(first),
             example_count=counts["total"][""],
             facet_counts=counts,
+            facet_index=matches.index,
             filterset=filterset,
             list_url=f"/exemples/?{self.list_query()}",
             list_query=self.list_query(),

@@ -10,7 +10,8 @@ scores `search.relevance` gives in SQL (tests/test_word_index.py holds the two t
 
 The words belong to one facet index (`FacetIndex.words`): when the index follows the change
 log, `updated` reads the changed examples' words again in one query, so a curator's save
-keeps them. A whole build or a new worker starts with none; a snapshot carries none.
+keeps them. A snapshot carries the words of the worker that left it, so a new worker starts
+with them; `manage.py build_facet_index` reads again the words of the snapshot it replaces.
 
 Phrases, and a negation inside an OR (`a OR -b`), stay the database's (`answerable`).
 """
@@ -57,8 +58,9 @@ def ranked(index, plan: search.SearchPlan) -> tuple[BitMap, list[tuple[int, BitM
             # -mot: every example but those containing it.
             matching -= BitMap.union(*parts_of(index, clause.terms[0].stems[0]))
             continue
-        # Any of the clause's words, in the best part any of them is found in.
-        found = [parts_of(index, term.stems[0]) for term in clause.positive]
+        # Any of the clause's words, at the best score any of them earns (a synonym one
+        # part lower: search.scored_parts).
+        found = [_scored(index, term) for term in clause.positive]
         seen, best = BitMap(), []
         for part in range(len(PARTS)):
             ids = BitMap.union(*(parts[part] for parts in found)) - seen
@@ -75,6 +77,15 @@ def ranked(index, plan: search.SearchPlan) -> tuple[BitMap, list[tuple[int, BitM
                     scored[total + score] |= both
         groups = scored
     return matching, sorted(groups.items(), key=lambda group: group[0], reverse=True)
+
+
+def _scored(index, term: search.Term) -> list[BitMap]:
+    """The examples holding `term`, one bitmap per score, best first."""
+    parts = dict(zip(PARTS, parts_of(index, term.stems[0]), strict=True))
+    return [
+        BitMap.union(BitMap(), *(parts[part] for part in level))
+        for level in search.scored_parts(term)
+    ]
 
 
 def parts_of(index, stem: str) -> tuple[BitMap, ...]:
@@ -97,12 +108,17 @@ def parts_of(index, stem: str) -> tuple[BitMap, ...]:
     return parts
 
 
+def copy(words: dict) -> dict:
+    """A copy of `words` that a request adding a word meanwhile does not disturb."""
+    with _lock:
+        return dict(words)
+
+
 def updated(words: dict, changed: BitMap, published: BitMap) -> dict:
     """`words` after the examples `changed` were written: taken out everywhere, then put back
     in their best part for the words they now hold (`published`: the examples published
     after the change)."""
-    with _lock:  # a request of this process may be adding a word meanwhile
-        words = dict(words)
+    words = copy(words)  # a request of this process may be adding a word meanwhile
     if not words:
         return {}
     fresh = {stem: [part - changed for part in parts] for stem, parts in words.items()}

@@ -36,8 +36,9 @@ def public_page(view):
             for name, value in headers:
                 response[name] = value
         else:
-            # Cached under `number`: not rendered from a replica that has not replayed it.
-            with replica.primary_unless_replayed(number):
+            # Cached under `number`: rendered at it, and not from a replica that has not
+            # replayed it.
+            with public_version.pinned((number, stamp)), replica.primary_unless_replayed(number):
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()

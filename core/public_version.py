@@ -11,6 +11,8 @@ worker brings its facet index up to date from the examples that changed. The log
 only: core knows nothing of the catalogue's models.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from uuid import uuid4
 
 from django.db import transaction
@@ -21,10 +23,29 @@ from .models import PublicChange, PublicVersion
 KEPT_CHANGES = 10_000
 
 
+# The version a public page is being rendered at (`pinned`), if any.
+_pinned: ContextVar[tuple[int, str] | None] = ContextVar("public_version_pinned", default=None)
+
+
 def state() -> tuple[int, str]:
-    """(number, stamp) of the public version, in one query."""
+    """(number, stamp) of the public version, in one query (none inside `pinned`)."""
+    pinned_state = _pinned.get()
+    if pinned_state is not None:
+        return pinned_state
     row = PublicVersion.objects.filter(pk=1).values_list("number", "stamp").first()
     return row or (0, "")
+
+
+@contextmanager
+def pinned(version: tuple[int, str]):
+    """Inside, `state()` answers `version` without a query: core.page_cache renders a page
+    at the version it caches it under, and every read of the page (the FilterSet's reference
+    lists, the facet index) agrees with that version at no further cost."""
+    token = _pinned.set(version)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def current() -> str:

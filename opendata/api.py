@@ -19,7 +19,7 @@ from catalogue.filtersets import ActorFilterForm, ExampleFilterSet
 from catalogue.models import Actor, Domain, Example, Objective
 from territoires.models import Territory, TerritoryLevel
 
-from . import serializers
+from . import rest, serializers
 
 # Reference lists fit on one page (21 objectives, 15 domains); territories take 370.
 REFERENCE_PAGE_SIZE = 100
@@ -44,6 +44,8 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
     # The backend documents the FilterSet's parameters in the schema; `list` applies it.
     filter_backends = [DjangoFilterBackend]
     filterset_class = ExampleFilterSet
+    # `exact=1` searches the words as typed, as on /exemples/.
+    pagination_class = rest.ExamplePagination
 
     def list(self, request, *args, **kwargs):
         filterset = ExampleFilterSet(request.query_params)
@@ -51,7 +53,14 @@ class ExampleViewSet(viewsets.ReadOnlyModelViewSet):
             refuse(filterset.errors)
         ids = self.paginate_queryset(selectors.ordered_results(filterset))
         examples = Example.objects.with_related().in_order(list(ids))
-        return self.get_paginated_response(self.get_serializer(examples, many=True).data)
+        response = self.get_paginated_response(self.get_serializer(examples, many=True).data)
+        plan = filterset.search_plan
+        response.data.update(
+            corrections=[{"typed": typed, "used": used} for typed, used in plan.corrections],
+            synonyms=[{"typed": typed, "added": added} for typed, added in plan.synonyms],
+            ignored=plan.ignored,
+        )
+        return response
 
 
 class ActorFilterSet(django_filters.FilterSet):

@@ -33,3 +33,43 @@ class AnonymousClientThrottle(AnonRateThrottle):
 
     def get_ident(self, request):
         return client_ip(request)
+
+
+def _words(description):
+    return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
+class ExamplePagination(Pagination):
+    """The example list's pages, with what the search changed in the words of `q`
+    (catalogue.search.plan_search): the schema documents the fields the view adds."""
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        pair = {
+            "type": "object",
+            "properties": {"typed": {"type": "string"}, "used": {"type": "string"}},
+            "required": ["typed", "used"],
+        }
+        synonyms = {
+            "type": "object",
+            "properties": {"typed": {"type": "string"}, "added": _words("ses synonymes")},
+            "required": ["typed", "added"],
+        }
+        paginated["properties"].update(
+            corrections={
+                "type": "array",
+                "items": pair,
+                "description": "Mots corrigés (aucun exemple ne les contient) : tapé, utilisé.",
+            },
+            synonyms={
+                "type": "array",
+                "items": synonyms,
+                "description": "Mots élargis à leurs synonymes (liste tenue par les curateurs).",
+            },
+            ignored=_words("Mots laissés de côté : aucun exemple ne les contient."),
+        )
+        paginated["required"] = [*paginated.get("required", []), *SEARCH_FIELDS]
+        return paginated
+
+
+SEARCH_FIELDS = ("corrections", "synonyms", "ignored")

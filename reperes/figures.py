@@ -4,13 +4,13 @@ A fiche is about a set of published examples that the list `/exemples/` can show
 them, a territory, an actor type, a domain): its `params` are that list's query. Every
 figure is the size of an intersection of facet bitmaps (catalogue.facets) with that set, and
 links to the list whose query adds the value counted, so that the list's total is the
-figure. What the facet index cannot give costs one aggregate query each: the number of
-actors, and the EPCI or communes below a département or an EPCI.
+figure. The number of actors comes from the index's actors of each example
+(catalogue.example_actors); the EPCI or communes below a département or an EPCI cost one
+grouped query.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,6 @@ from pyroaring import BitMap
 from catalogue import facets, selectors
 from catalogue.choices import ActorType, ObjectiveFamily, Scale
 from catalogue.filtersets import ExampleFilterSet
-from catalogue.models import Example, Partnership
 from catalogue.querystrings import query_adding, query_with
 from french.text import sort_key
 from territoires.models import Territory, TerritoryLevel, path_slugs
@@ -62,7 +61,7 @@ def fiche(subject: Subject) -> dict:
         "subject": subject,
         "example_count": len(within),
         "examples_url": list_url(query_with(subject.params)),
-        "actor_count": actor_count(subject, filterset, index),
+        "actor_count": actor_count(subject, index, within),
         "charts": distributions(subject, filterset, count),
         "years": years(subject, count),
         "places": places(subject, count, options),
@@ -96,15 +95,11 @@ class Counter:
         return bitmap.intersection_cardinality(self.within)
 
 
-def actor_count(subject, filterset, index):
+def actor_count(subject, index, within):
     """(number of actors of the fiche's examples, the list of them or "")."""
     if subject.kind == "france":
         return index.figures["actors"], reverse("catalogue:actor_list")
-    examples = filterset.qs.order_by().values("pk")
-    found = Partnership.objects.filter(example__in=examples).aggregate(
-        actors=Count("actor", distinct=True)
-    )
-    return found["actors"], ""
+    return index.actor_count(within), ""
 
 
 def distributions(subject, filterset, count: Counter) -> list[dict]:
@@ -221,7 +216,7 @@ def places(subject, count: Counter, options) -> dict | None:
         found = list(territory.subdivisions())
         title = _("Intercommunalités") if territory.level == TerritoryLevel.DEPARTEMENT else ""
         title = title or _("Communes")
-        numbers = Example.objects.published().count_by_territory(found)
+        numbers = selectors.territory_counts(found, count.index)
         found = [t for t in found if numbers[t.pk]]
     if not found:
         return None

@@ -26,9 +26,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: no page, facet index or export limit of the
-    tests before it."""
+    """Each test starts with an empty cache: no page, facet index, export limit or reference
+    lists of the tests before it (a test that adds a domain by hand renews no version)."""
+    from catalogue import filtersets
+
     cache.clear()
+    filtersets._references.update(stamp=None, lists=None)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Cached public pages never outlive a change, and never reach a logged-in user."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalogue import changes, facets
 
@@ -82,3 +84,15 @@ def test_a_page_that_sets_a_cookie_is_not_cached(client, page_cache, monkeypatch
     monkeypatch.setattr(views.ExampleListView, "get", with_cookie)
     client.get("/exemples/")
     assert client.get("/exemples/").context is not None  # rendered again
+
+
+def test_a_page_is_rendered_at_the_version_it_is_cached_under(client, page_cache):
+    """The page cache reads the public version once; the page's FilterSet and facet index
+    are read at that version (core.public_version.pinned), without reading it again."""
+    ExampleFactory(domains=["sante"])
+    client.get("/exemples/?domaine=sante")  # this process's facet index and reference lists
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/exemples/?domaine=sante&page=1")  # not cached yet
+    assert response.status_code == 200
+    reads = [q for q in captured.captured_queries if "catalogue_catalogueversion" in q["sql"]]
+    assert len(reads) == 1

@@ -222,6 +222,27 @@ def test_list_page_order_is_the_filtersets_order(client, alliances, query):
 
 
 @pytest.mark.parametrize(
+    "query", ["", "tri=recent", "tri=ancien", "domaine=sante", "domaine=sante&tri=ancien"]
+)
+def test_every_page_of_a_long_list_is_in_the_sql_order(client, query):
+    """The orders by start year are read from the facet index's year bitmaps whatever the
+    number of examples: every page, ties between years included, is SQL's."""
+    for number in range(64):
+        ExampleFactory(
+            title=f"Exemple {number}",
+            start_year=2000 + number % 5,
+            domains=["sante"] if number % 3 else ["culture"],
+        )
+    in_sql = [e.pk for e in ExampleFilterSet(QueryDict(query)).qs]
+    shown = []
+    for page in range(1, min(3, -(-len(in_sql) // 25)) + 1):
+        response = client.get(f"/exemples/?{query}&page={page}")
+        shown += [e.pk for e in response.context["examples"]]
+    assert len(in_sql) > 25
+    assert shown == in_sql[:75]
+
+
+@pytest.mark.parametrize(
     ("query", "field"),
     [
         ("odd=99", "odd"),

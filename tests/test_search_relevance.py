@@ -31,7 +31,9 @@ from .search_corpus import (
     DRAFTS,
     LILLE,
     MECENAT,
+    QUIMPER,
     RENNES,
+    VANNES,
     build_corpus,
     in_commune,
     in_departement,
@@ -89,6 +91,8 @@ ECOLE_IN_TITLE = {
 ECOLE_IN_SUMMARY = {"classe_dehors", "tiers_lieu_numerique"}
 ECOLE_IN_DESCRIPTION = {"tutorat_lyceens"}
 ECOLE = ECOLE_IN_TITLE | ECOLE_IN_SUMMARY | ECOLE_IN_DESCRIPTION
+# Found through the curators' synonyms (école, scolaire, écolier): « l'année scolaire ».
+ECOLE_SYNONYMS = {"residence_ecrivains"}
 ECOLOGIE = {"ecolieu", "ecologie_entreprises", "ecologie_urbaine", "chantier_ecologique"}
 ENVIRONMENT = with_domain("environnement-et-transition-ecologique")
 SPORT = with_domain("sport")
@@ -125,6 +129,25 @@ INNOVER = (
     | with_type("innovation-societale")  # « Innovation sociétale »
     | with_odd(9)  # « Industrie, innovation et infrastructure »
 )
+VELO_WORDS = ("vélo", "vélos", "velo")
+VELO = {"velo_ecole", "recyclerie_velos", "velo_travail"}
+MECENAT_IN_TITLE = {"mecenat_competences_rennes", "illectronisme"}
+MECENAT_LOOKALIKES = {"ecologie_entreprises", "partenariat_quartier"}
+COLLEGE = {"boussole_orientation", "aide_devoirs", "sports_filles"} | {
+    "cantine_arras",
+    "residence_ecrivains",
+}
+BENEVOLES = {  # bénévoles, volontaires
+    "velo_ecole",
+    "boussole_orientation",
+    "transport_solidaire",
+    "chapelle_briochine",
+    "musee_benevoles",
+    "recyclerie_velos",
+    "epicerie_etudiante",
+    "passeport_numerique",
+    "aide_devoirs",
+}
 COMPOST_RANKED = ({"compost_immeubles"}, {"cantines_zero_dechet"}, {"restaurants_gaspillage"})
 
 QUERIES = [
@@ -132,7 +155,7 @@ QUERIES = [
     *(
         query(
             text,
-            ECOLE,
+            ECOLE | ECOLE_SYNONYMS,
             must_not=ECOLOGIE | BOUSSOLE,
             ranked=(ECOLE_IN_TITLE, ECOLE_IN_SUMMARY, ECOLE_IN_DESCRIPTION),
         )
@@ -256,6 +279,37 @@ QUERIES = [
         first="compost_immeubles",
         ranked=COMPOST_RANKED,
     ),
+    # --- Finding II: synonymes, fautes et zéro résultat ---------------------------------------
+    # Synonyms (the groups seeded by catalogue migration 0016), below the word typed.
+    query("scolaire", ECOLE | ECOLE_SYNONYMS, must_not=ECOLOGIE | BOUSSOLE),
+    *(query(text, VELO, must_not={"bus_ruraux", "transport_solidaire"}) for text in VELO_WORDS),
+    query("cycliste", VELO, must_not={"bus_ruraux"}),
+    *(
+        query(text, MECENAT_EXAMPLES, top10=MECENAT_IN_TITLE, must_not=MECENAT_LOOKALIKES)
+        for text in ("mécène", "philanthropie")
+    ),
+    query(
+        "collégien", COLLEGE, ranked=({"boussole_orientation", "aide_devoirs"}, {"cantine_arras"})
+    ),
+    query("lycéen", {"tutorat_lyceens", "eolien_dunkerque"}, first="tutorat_lyceens"),
+    query("digital", with_domain("numerique"), must_not={"ecoles_renovees"}),
+    query("bénévolat", BENEVOLES, first="musee_benevoles", must_not={"savoir_nager"}),
+    # ODD 2 says « promouvoir l'agriculture durable »: below the agriculteurs of Arras.
+    query("paysans", {"cantine_arras"} | with_odd(2), first="cantine_arras"),
+    query("gaspi", {"restaurants_gaspillage"}),
+    # Typos: a word that nothing holds, corrected, then widened like the word itself.
+    query("ecolle", ECOLE | ECOLE_SYNONYMS, must_not=ECOLOGIE | BOUSSOLE),
+    query("mecenta", MECENAT_EXAMPLES, top10=MECENAT_IN_TITLE, must_not=MECENAT_LOOKALIKES),
+    query("bénévles", BENEVOLES, first="musee_benevoles"),
+    query("permaculturre", {"jardins_insertion"}),
+    query("quimperr", in_commune(QUIMPER)),
+    # A word of the catalogue is never "corrected", even one edit from a frequent one.
+    query("vannes", in_commune(VANNES), must_not={"ecoles_renovees"}),
+    # Zero-result rescue: a word that nothing holds, beside words that find something, is
+    # left out (the page says so).
+    query("compost lombricompostage", set().union(*COMPOST_RANKED), first="compost_immeubles"),
+    query("ressourcerie upcycling", RESSOURCERIE, must_not={"recyclerie_velos"}),
+    query("permaculture agroforesterie", {"jardins_insertion"}),
 ]
 
 

@@ -130,3 +130,33 @@ def test_the_actor_api_lists_the_actor_pages_ids(client, actors, query):
     assert shown  # each query lists someone
     assert [actor["slug"] for actor in body["results"]] == shown
     assert body["count"] == page.context["paginator"].count
+
+
+def test_territory_counts_from_the_index_are_the_databases_at_every_level(catalogue):
+    """The pays, régions and départements are counted from the facet index, the EPCI and
+    communes by SQL: the same numbers as counting the published examples below each, drafts
+    and another région's examples left out."""
+    from catalogue.choices import ExampleStatus
+    from catalogue.models import Example
+
+    ExampleFactory(territory=Territory.objects.get(slug="commune-59350"), status="brouillon")
+    slugs = [
+        "pays-fr",
+        "region-32",
+        "region-11",
+        "region-84",
+        "departement-59",
+        "departement-75",
+        "departement-69",
+        "epci-200093201",
+        "commune-59350",
+        "commune-59512",
+    ]
+    territories = list(Territory.objects.filter(slug__in=slugs))
+    assert len(territories) == len(slugs)
+    counts = selectors.territory_counts(territories)
+    published = Example.objects.filter(status=ExampleStatus.PUBLIE)
+    expected = {t.pk: published.filter(territory__in=t.descendants()).count() for t in territories}
+    assert counts == expected
+    assert counts[Territory.objects.get(slug="region-32").pk] == 2  # Lille's two
+    assert counts[Territory.objects.get(slug="pays-fr").pk] == 4

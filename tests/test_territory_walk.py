@@ -166,17 +166,19 @@ def test_territory_with_enough_examples_does_not_point_elsewhere(client):
 @pytest.mark.parametrize(
     ("slug", "queries"),
     [
-        # territory, catalogue version, the list's 4 reference lists, breadcrumb, page of
-        # examples + 2 prefetches (objectives, partners), subdivisions, their counts (the
-        # counts by type and by domain come from the facet index).
-        ("region-32", 12),
-        ("departement-59", 12),
-        # An EPCI's examples are found through its member communes: their ids.
-        ("epci-200093201", 13),
+        # territory, catalogue version (the list's reference lists are this process's at that
+        # version), the version again (facet index), breadcrumb, page of examples + 2
+        # prefetches (objectives, partners), subdivisions; below a département their counts
+        # (régions and départements, the counts by type and by domain come from the index).
+        ("region-32", 8),
+        ("departement-59", 9),
+        # An EPCI (not a reference list: read on its own): its examples are found through
+        # its member communes, their ids.
+        ("epci-200093201", 11),
         # A commune: its ids; with few examples it adds nearby look-ups (one per place until
         # enough are found), examples of partners based here, one load of both + 2
         # prefetches.
-        ("commune-59512", 17),
+        ("commune-59512", 15),
     ],
 )
 def test_territory_page_query_count(client, django_assert_num_queries, slug, queries):

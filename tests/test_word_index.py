@@ -1,9 +1,12 @@
 """Searched words answered from memory (catalogue/word_index.py): the same examples in the
 same order as the search's SQL, on both databases, and still so after every kind of write."""
 
+import io
 import pickle
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,11 +127,29 @@ def test_the_words_follow_saves_publications_deletions_and_imports(corpus):
         assert by_memory(query) == by_sql(query), query
 
 
-def test_a_snapshot_carries_no_words(corpus):
+def test_a_new_worker_starts_with_the_words_of_the_snapshot(corpus, django_assert_num_queries):
     index = facets.current_index()
     word_index.parts_of(index, "jardin")
-    assert index.words
-    assert pickle.loads(pickle.dumps(index)).words == {}
+    loaded = pickle.loads(pickle.dumps(index))
+    with django_assert_num_queries(0):
+        assert word_index.parts_of(loaded, "jardin") == word_index.parts_of(index, "jardin")
+
+
+def test_the_deployment_build_reads_the_searched_words_again(corpus, django_assert_num_queries):
+    """`build_facet_index` replaces the snapshot with a new build and the words the old one
+    held, read again at the new version."""
+    word_index.parts_of(facets.current_index(), "jardin")
+    cache.set(facets.SNAPSHOT_KEY, facets.current_index())
+    example = Example.objects.get(title="Atelier")
+    example.title = "Atelier jardin"
+    services.save_example(example=example, user=None, is_new=False,
+                          expected_version=example.version)  # fmt: skip
+    call_command("build_facet_index", stdout=io.StringIO())
+    built = cache.get(facets.SNAPSHOT_KEY)
+    assert list(built.words) == ["jardin"]
+    with django_assert_num_queries(0):
+        assert example.pk in word_index.parts_of(built, "jardin")[0]  # in its title now
+    assert word_index.parts_of(built, "jardin") == word_index._read("jardin")
 
 
 def test_a_word_once_read_costs_no_query(corpus, django_assert_num_queries):

@@ -3,14 +3,19 @@ change, and then in the write's own transaction; facet indexes follow the change
 of being rebuilt; bulk writers never write back an example's older edit counter
 (Example.version, optimistic locking)."""
 
+import io
 import random
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from pyroaring import BitMap
 
 from catalogue import changes, facets, search_index, services
+from catalogue.filtersets import ExampleFilterSet
 from catalogue.models import Domain, Example, Partnership
 from catalogue.sheets.engine import run_import
 from catalogue.sheets.examples import ExampleResource
@@ -142,7 +147,7 @@ def index_state(index):
             for f, values in index.bitmaps.items()
         },
         index.figures,
-        {pk: index.years[pk] for pk in index.all},
+        index.actor_count(index.all),  # every example's actors, followed too
     )
 
 
@@ -159,7 +164,7 @@ def test_the_facet_index_follows_changes_without_being_rebuilt(builds, curator, 
         )
         for _ in range(12)
     ]
-    facets.current_index()
+    facets.current_index().actor_count(BitMap())  # reads every example's actors
     builds.clear()
     for step in range(40):
         example = rng.choice(examples)
@@ -190,6 +195,7 @@ def test_the_facet_index_follows_changes_without_being_rebuilt(builds, curator, 
         builds.pop()  # that one is the test's
         assert index_state(incremental) == index_state(rebuilt), (step, action)
     assert builds == []  # every step was followed from the change log
+    assert incremental.example_actors.changed  # the actors too
     # The list and the home page read the index: the same numbers as SQL.
     assert incremental.figures["examples"] == Example.objects.filter(status="publie").count()
 
@@ -206,9 +212,28 @@ def test_a_new_worker_starts_from_the_snapshot_and_catches_up(builds, curator):
     assert set(index.of("domaine")["sante"]) == {example.pk}
 
 
-def test_reference_lists_changed_rebuild_the_index(builds, admin_client):
+def test_built_at_deployment_no_worker_builds_and_fiches_count_actors_without_sql(
+    builds, django_assert_num_queries
+):
+    """`manage.py build_facet_index` leaves the snapshot: a new worker loads it, actors
+    included, instead of building the index at its first request."""
+    example = ExampleFactory(partners=[ActorFactory(), ActorFactory()])
+    facets._index["value"] = None
+    call_command("build_facet_index", stdout=io.StringIO())
+    assert len(builds) == 1
+    facets._index["value"] = None  # a new worker
+    index = facets.current_index()
+    assert len(builds) == 1  # loaded, not built
+    with django_assert_num_queries(0):
+        assert index.actor_count(index.all) == 2
+        index.of("entre_pairs")
+    assert example.pk in index.all
+
+
+def test_reference_lists_changed_rebuild_the_index(builds, admin_client, client):
     ExampleFactory(domains=["sante"])
     facets.current_index()
+    assert ExampleFilterSet(QueryDict("domaine=mobilite")).is_valid()  # lists read
     mobilite = Domain.objects.get(slug="mobilite")
     admin_client.post(
         f"/admin/catalogue/domain/{mobilite.pk}/change/",
@@ -216,6 +241,9 @@ def test_reference_lists_changed_rebuild_the_index(builds, admin_client):
     )
     index = facets.current_index()
     assert len(builds) == 2 and "mobilites" not in index.of("domaine")
+    # The FilterSet's reference lists follow the version too: the new slug is a value.
+    assert ExampleFilterSet(QueryDict("domaine=mobilites")).is_valid()
+    assert not ExampleFilterSet(QueryDict("domaine=mobilite")).is_valid()
 
 
 # Exact query counts: constant whatever the number of rows.

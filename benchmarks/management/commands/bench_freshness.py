@@ -14,11 +14,13 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
 from benchmarks import writes
-from catalogue import facets
+from catalogue import facets, search, word_index
 from catalogue.models import Example
 
 # Curators' saves measured one after the other: the first reads colder pages.
 SAVES = 5
+# Words that a worker has been asked, and keeps up to date at each write.
+COMMON_WORDS = ("solidaire", "jardin", "association")
 
 
 def timed(action):
@@ -42,9 +44,18 @@ class Command(BaseCommand):
         index, ms = timed(facets.current_index)
         self.report("construction complète de l'index", ms, "ms")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.report("pic de mémoire du processus", peak // 1024, "Mo")
+        self.report("pic de mémoire du processus", self.peak(), "Mo")
         self.report("dont la construction de l'index", (peak - rss_before) // 1024, "Mo")
         self.report("instantané sérialisé", len(pickle.dumps(index)) // 1024, "Ko")
+        # What a worker holds after its first fiche and searches, and follows at each write.
+        _, ms = timed(lambda: index.actor_count(index.all))
+        self.report("acteurs de chaque exemple (première fiche)", ms, "ms")
+        for word in COMMON_WORDS:
+            _, ms = timed(lambda word=word: word_index.parts_of(index, search.stem(word)))
+            self.report(f"mot courant « {word} » (première recherche)", ms, "ms")
+        self.report("pic de mémoire du processus, acteurs et mots lus", self.peak(), "Mo")
+        self.report("instantané sérialisé, acteurs et mots compris",
+                    len(pickle.dumps(index)) // 1024, "Ko")  # fmt: skip
 
         saves, updates = [], []
         for example in published.order_by("-pk")[:SAVES]:
@@ -67,6 +78,10 @@ class Command(BaseCommand):
         facets._index["value"] = None  # a new worker
         _, ms = timed(facets.current_index)
         self.report("nouveau processus : instantané chargé et rattrapé", ms, "ms")
+
+    @staticmethod
+    def peak() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
     def report(self, label, value, unit):
         value = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
