@@ -82,6 +82,9 @@ class FacetIndex:
         self.words = {}
         # Every example's actors, read when a fiche first counts actors (`actor_count`).
         self.example_actors = None
+        # The names suggested as a visitor types (catalogue.suggestions), built when first
+        # asked, not in snapshots.
+        self.suggestions = None
 
     @classmethod
     def build(cls, number, stamp) -> "FacetIndex":
@@ -136,6 +139,8 @@ class FacetIndex:
             index.actors = self.actors
             if "public_actors" in self.__dict__ and not changed:
                 index.__dict__["public_actors"] = self.public_actors
+        if self.suggestions is not None:
+            index.suggestions = self.suggestions.updated(changed, actors, index)
         return index
 
     def _read(self, ids: BitMap | None):
@@ -292,6 +297,7 @@ class FacetIndex:
         state = dict(self.__dict__)
         state.pop("public_actors", None)  # read again by whoever needs it
         state["words"] = word_index.copy(self.words)  # a new worker starts with them
+        state["suggestions"] = None  # each process builds its suggestions when first asked
         state["bitmaps"] = dict(self.bitmaps)
         return state
 
@@ -300,6 +306,7 @@ class FacetIndex:
         state.setdefault("values", {})  # a snapshot left by an older release
         state.setdefault("words", {})
         state.setdefault("example_actors", None)
+        state.setdefault("suggestions", None)
         self.__dict__.update(state)
 
 

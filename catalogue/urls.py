@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from core.page_cache import public_page
 
-from . import export_views, views
+from . import export_views, suggestion_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
         export_views.ExampleExportView.as_view(),
         name="example_export",
     ),
+    # Before exemples/<slug>/: "suggestions" is not an example's slug.
+    path("exemples/suggestions/", suggestion_views.suggestions, name="suggestions"),
     path("exemples/export/<uuid:job_id>/", export_views.export_job, name="export_job"),
     path("exemples/export/<uuid:job_id>/fichier", export_views.export_file, name="export_file"),
     path(

@@ -1,6 +1,8 @@
 """Project-wide request guards."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 # Control characters have no place in a URL: NUL breaks PostgreSQL (a path's slug is looked
@@ -25,5 +27,19 @@ class RefuseControlCharactersMiddleware:
                     "Le paramètre « %(name)s » contient un caractère de contrôle (invisible) : "
                     "retirez-le de l'adresse."
                 ) % {"name": CONTROL_CHARACTERS.sub("", name)}
+                if answers_json(request):
+                    return JsonResponse(
+                        {"erreur": message}, status=400, json_dumps_params={"ensure_ascii": False}
+                    )
                 return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+def answers_json(request) -> bool:
+    """Does the address's view answer JSON (`answers_json` on the view, such as the
+    suggestions)? Then a refusal is JSON too, which a script can read."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "answers_json", False)

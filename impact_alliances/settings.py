@@ -350,6 +350,10 @@ FEED_SIZE = env.int("FEED_SIZE", default=30)
 EMBED_SIZE = env.int("EMBED_SIZE", default=10)
 # The sites that may show /integrer/ in a frame ("*": any); every other page refuses frames.
 EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+# Suggestions as a visitor types (/exemples/suggestions/): requests per client address and
+# per window (seconds); a search box asks once per pause in typing.
+SUGGESTION_RATE_LIMIT = env.int("SUGGESTION_RATE_LIMIT", default=120)
+SUGGESTION_RATE_WINDOW = env.int("SUGGESTION_RATE_WINDOW", default=60)
 # Requests per anonymous client address to /api/ (DRF notation: 120/min, 5000/hour).
 API_ANON_RATE = env.str("API_ANON_RATE", default="120/min")
 

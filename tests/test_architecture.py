@@ -89,6 +89,7 @@ ROUTES = {
     "catalogue:example_list": ({}, "/exemples/"),
     "catalogue:example_export": ({"extension": "csv"}, "/exemples/export.csv"),
     "catalogue:export_job": ({"job_id": "{job}"}, "/exemples/export/{job}/"),
+    "catalogue:suggestions": ({}, "/exemples/suggestions/"),
     "catalogue:export_file": ({"job_id": "{job}"}, "/exemples/export/{job}/fichier"),
     "catalogue:example_detail": ({"slug": "{example}"}, "/exemples/{example}/"),
     "catalogue:actor_list": ({}, "/acteurs/"),

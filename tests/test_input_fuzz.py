@@ -24,6 +24,7 @@ PUBLIC_URLS = [
     "/reperes/",
     "/reperes/region-32/",
     "/exemples/flux.atom",
+    "/exemples/suggestions/",
     "/api/v1/exemples/",
     "/api/v1/acteurs/",
     "/api/v1/territoires/",

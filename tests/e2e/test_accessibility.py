@@ -143,9 +143,11 @@ def test_on_a_phone_the_first_result_shows_first_and_the_open_filters_pass_axe(p
     box = first.bounding_box()
     assert box["y"] + box["height"] <= PHONE["height"], "premier résultat hors de l'écran"
     toggle = page.get_by_text("Filtrer (1")
-    assert page.get_by_label("Mots-clés").is_hidden()
-    toggle.click()
+    # The search box shows at once; the filters are folded until asked for.
     assert page.get_by_label("Mots-clés").is_visible()
+    assert page.get_by_label("Territoire").is_hidden()
+    toggle.click()
+    assert page.get_by_label("Territoire").is_visible()
     assert blocking_violations(page) == []
     assert overflowing_elements(page) == []
 

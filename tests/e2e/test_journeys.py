@@ -84,7 +84,7 @@ def test_visitor_searches_filters_opens_comes_back_and_downloads_the_list(page, 
 
     wanted = {example.title for example in school_examples["wanted"]}
     page.goto("/")
-    page.get_by_role("searchbox", name="Rechercher un exemple").fill("ecole")
+    page.get_by_role("combobox", name="Rechercher un exemple").fill("ecole")
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_url(re.compile(r"/exemples/\?q=ecole$"))
     # Four published examples speak of a school; the draft is not among them.

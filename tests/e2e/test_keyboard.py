@@ -32,7 +32,7 @@ def open_the_only_result(page, example):
 def test_keyboard_user_searches_and_opens_an_example(page, alliance):
     page.goto("/")
 
-    search = page.get_by_role("searchbox", name="Rechercher un exemple")
+    search = page.get_by_role("combobox", name="Rechercher un exemple")
     tab_to(page, search)
     page.keyboard.type("ecole")
     page.keyboard.press("Enter")

@@ -35,6 +35,9 @@ from territoires.models import Territory, TerritoryLevel
 SEED = 5
 WORDS = {"rare": "bagagerie", "courante": "solidaire", "avec faute": "jardnis"}
 REGION = "region-32"
+# A place name typed as words, and what the search boxes suggest from (a place, a common word).
+PLACE = "Lille"
+SUGGESTED = ("lil", "sol")
 EXPORT_ROWS = 10_000
 ADMIN_USER = "mesure-admin"
 OUT = settings.BASE_DIR / "var" / "bench"
@@ -284,6 +287,9 @@ class Command(BaseCommand):
               for kind, word in words),
             *(Target(f"recherche {kind} « {word} » + filtres", f"/exemples/?q={word}&{filters}")
               for kind, word in words),
+            Target("recherche d'un lieu « Lille »", f"/exemples/?q={PLACE}"),
+            *(Target(f"suggestions « {prefix} »", f"/exemples/suggestions/?q={prefix}")
+              for prefix in SUGGESTED),
             Target("fiche exemple", example.get_absolute_url()),
             Target("page région", f"/territoires/{REGION}/"),
             Target("repères France", "/reperes/"),
@@ -353,6 +359,8 @@ class Command(BaseCommand):
             *(f"/exemples/?territoire={region}&domaine={domain}" for region in regions),
             *(f"/exemples/?q={word}" for word in WORDS.values()),
             *(f"/exemples/?q={word}&territoire={REGION}" for word in WORDS.values()),
+            f"/exemples/?q={PLACE}",
+            *(f"/exemples/suggestions/?q={prefix}" for prefix in SUGGESTED),
             *(f"/territoires/{region}/" for region in regions),
             "/reperes/",
             *(f"/reperes/{region}/" for region in regions[:2]),
