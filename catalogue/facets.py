@@ -83,7 +83,7 @@ class FacetIndex:
         # Every example's actors, read when a fiche first counts actors (`actor_count`).
         self.example_actors = None
         # The names suggested as a visitor types (catalogue.suggestions), built when first
-        # asked, not in snapshots.
+        # asked (or by `manage.py build_facet_index`), carried by snapshots.
         self.suggestions = None
 
     @classmethod
@@ -297,7 +297,6 @@ class FacetIndex:
         state = dict(self.__dict__)
         state.pop("public_actors", None)  # read again by whoever needs it
         state["words"] = word_index.copy(self.words)  # a new worker starts with them
-        state["suggestions"] = None  # each process builds its suggestions when first asked
         state["bitmaps"] = dict(self.bitmaps)
         return state
 

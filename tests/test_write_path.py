@@ -227,6 +227,7 @@ def test_built_at_deployment_no_worker_builds_and_fiches_count_actors_without_sq
     with django_assert_num_queries(0):
         assert index.actor_count(index.all) == 2
         index.of("entre_pairs")
+        assert index.suggestions is not None
     assert example.pk in index.all
 
 

@@ -4,8 +4,9 @@ Run at deployment (after `migrate` and `load_reference_data`, before the web wor
 traffic) and after a bulk load: each new web worker then loads the snapshot (187 ms at
 1,000,000 examples) instead of building the index from SQL at its first request (12.5 s).
 The snapshot carries what the Fiches Repères read besides (every example's actors and the
-alliances between peers) and the searched words of the snapshot it replaces, read again
-(catalogue.word_index): a common word costs a worker seconds to read at 1,000,000.
+alliances between peers), the names suggested as a visitor types (catalogue.suggestions),
+and the searched words of the snapshot it replaces, read again (catalogue.word_index): a
+common word costs a worker seconds to read at 1,000,000.
 """
 
 import pickle
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
 from catalogue import facets, word_index
+from catalogue.suggestions import SuggestionIndex
 from core import public_version, replica
 
 
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             # examples with two actors of a type.
             index.actor_count(index.all)
             index.of("entre_pairs")
+            # The names suggested as a visitor types (catalogue.suggestions).
+            index.suggestions = SuggestionIndex.build(index)
             previous = cache.get(facets.SNAPSHOT_KEY)
             for stem in list(previous.words) if previous is not None else []:
                 word_index.parts_of(index, stem)
