@@ -57,7 +57,15 @@ def suggestion_list(request):
     if CONTROL_CHARACTERS.search(text):
         message = _("La recherche contient un caractère de contrôle (invisible) : retirez-le.")
         return french_json({"erreur": message}, status=400)
-    return french_json({"q": text, "groupes": names.suggest(text)})
+    try:
+        groups = names.suggest(text)
+    except names.NotReady:
+        # Not cached (not a 200): the next keystrokes ask again.
+        message = _("Les suggestions se préparent : réessayez dans quelques secondes.")
+        response = french_json({"erreur": message}, status=503)
+        response["Retry-After"] = "10"
+        return response
+    return french_json({"q": text, "groupes": groups})
 
 
 # Read by the request guard (impact_alliances.middleware): its refusals here are JSON too.

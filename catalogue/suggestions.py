@@ -1,10 +1,10 @@
 """Suggestions as a visitor types in a search box: territories, themes, actors and example
 titles whose words begin with what was typed (`/exemples/suggestions/?q=lil`).
 
-Each worker keeps, beside its facet index (`FacetIndex.suggestions`, built when first asked,
-never in a snapshot), one bitmap per folded word of each kind of name: territories and
-actors by rank (best first: a bitmap iterates in that order), examples by id (the newest
-first). A prefix is a range of the sorted words, the union of their bitmaps; the words
+Each worker keeps, beside its facet index (`FacetIndex.suggestions`: built by
+`manage.py build_facet_index` and carried by the snapshot, else when first asked), one
+bitmap per folded word of each kind of name: territories and actors by rank (best first: a
+bitmap iterates in that order), examples by id (the newest first). A prefix is a range of the sorted words, the union of their bitmaps; the words
 typed intersect. Counts come from the facet index (régions, départements, themes) and from
 a bitmap of published examples per place (communes, intercommunalities), so a request
 reads nothing from the database but the public version and, for the few examples and
@@ -17,6 +17,7 @@ the answer are checked against the words typed, so a stale word is never shown.
 """
 
 import re
+import threading
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -40,6 +41,17 @@ from territoires.models import (
 
 from .choices import ActorType, ExampleStatus, ObjectiveFamily
 from .querystrings import query_with
+
+# Up to this many published examples, a worker without suggestions builds them in the request
+# that first asks (a second or two); beyond, in a thread of its own while requests are told
+# to come back (`NotReady`): 48 s at 1,000,000 examples, over gunicorn's timeout.
+BUILD_IN_REQUEST_UP_TO = 20_000
+_building = {"lock": threading.Lock(), "thread": None}
+
+
+class NotReady(Exception):
+    """This worker is still building its suggestions."""
+
 
 # At most this many suggestions in each group, and the shortest prefix answered.
 PER_GROUP = 5
@@ -472,7 +484,7 @@ def suggest(text: str) -> list[dict]:
     index = facets.current_index()
     names = index.suggestions
     if names is None:
-        names = index.suggestions = SuggestionIndex.build(index)
+        names = _built(index)
     groups = [
         ("territoires", "Territoires", names.territories(text, index)),
         ("themes", "Thèmes", names.themes_matching(text, index)),
@@ -484,6 +496,32 @@ def suggest(text: str) -> list[dict]:
         for name, title, found in groups
         if found
     ]
+
+
+def _built(index) -> "SuggestionIndex":
+    """The suggestions of `index`, built here for a small catalogue; for a large one, in a
+    thread (one at a time per process), and NotReady until then."""
+    if len(index.all) <= BUILD_IN_REQUEST_UP_TO:
+        index.suggestions = SuggestionIndex.build(index)
+        return index.suggestions
+    if _building["lock"].acquire(blocking=False):
+        thread = threading.Thread(target=_build_apart, args=(index,), daemon=True)
+        _building["thread"] = thread
+        thread.start()
+    raise NotReady
+
+
+def _build_apart(index):
+    from django.db import connections
+
+    from core import replica
+
+    try:
+        with replica.primary_unless_replayed(index.number):
+            index.suggestions = SuggestionIndex.build(index)
+    finally:
+        connections.close_all()  # this thread's own connections
+        _building["lock"].release()
 
 
 def _published():

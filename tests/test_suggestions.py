@@ -244,3 +244,30 @@ def test_suggestions_are_cached_until_the_public_version_changes(
         suggestions(client, "lil")
     ExampleFactory(title="Lilas en fête")
     assert labels(suggestions(client, "lil"), "exemples") == ["Lilas en fête"]
+
+
+class InlineThread:
+    """A thread that runs its target when started (the test's transaction sees its reads)."""
+
+    def __init__(self, target, args, daemon):
+        self.target, self.args = target, args
+
+    def start(self):
+        self.target(*self.args)
+
+
+def test_a_large_catalogue_builds_its_suggestions_apart_and_says_so(client, monkeypatch):
+    """Beyond BUILD_IN_REQUEST_UP_TO published examples (48 s at 1,000,000), a worker builds
+    its suggestions in a thread of its own: the request that starts it gets a 503 in French
+    that no cache keeps, the next ones the suggestions."""
+    from catalogue import suggestions as names
+
+    ExampleFactory(title="Ludothèque de Lille")
+    monkeypatch.setattr(names, "BUILD_IN_REQUEST_UP_TO", 0)
+    monkeypatch.setattr(names.threading, "Thread", InlineThread)
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    waiting = client.get(URL, {"q": "ludo"})
+    assert waiting.status_code == 503 and waiting["Retry-After"]
+    assert "réessayez" in waiting.json()["erreur"]
+    assert not names._building["lock"].locked()
+    assert labels(suggestions(client, "ludo"), "exemples") == ["Ludothèque de Lille"]
