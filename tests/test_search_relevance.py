@@ -303,7 +303,8 @@ QUERIES = [
     query(
         "collégien", COLLEGE, ranked=({"boussole_orientation", "aide_devoirs"}, {"cantine_arras"})
     ),
-    query("lycéen", {"tutorat_lyceens", "eolien_dunkerque"}, first="tutorat_lyceens"),
+    # A lycée (maritime, agricole) is where lycéens are.
+    query("lycéen", {"tutorat_lyceens", "eolien_dunkerque", "verger_fay"}, first="tutorat_lyceens"),
     query("digital", with_domain("numerique"), must_not={"ecoles_renovees"}),
     query("bénévolat", BENEVOLES, first="musee_benevoles", must_not={"savoir_nager"}),
     # ODD 2 says « promouvoir l'agriculture durable »: below the agriculteurs of Arras and the
