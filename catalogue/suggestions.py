@@ -4,11 +4,11 @@ titles whose words begin with what was typed (`/exemples/suggestions/?q=lil`).
 Each worker keeps, beside its facet index (`FacetIndex.suggestions`: built by
 `manage.py build_facet_index` and carried by the snapshot, else when first asked), one
 bitmap per folded word of each kind of name: territories and actors by rank (best first: a
-bitmap iterates in that order), examples by id (the newest first). A prefix is a range of the sorted words, the union of their bitmaps; the words
-typed intersect. Counts come from the facet index (régions, départements, themes) and from
-a bitmap of published examples per place (communes, intercommunalities), so a request
-reads nothing from the database but the public version and, for the few examples and
-actors shown, their names (one query each).
+bitmap iterates in that order), examples by id (the newest first). A prefix is a range of
+the sorted words, the union of their bitmaps; the words typed intersect. Counts come from
+the facet index (régions, départements, themes) and from a bitmap of published examples per
+place (communes, intercommunalities), so a request reads nothing from the database but the
+public version and, for the few examples and actors shown, their names (one query each).
 
 The index follows the facet index through the change log (`updated`): the changed examples'
 titles and places and the changed actors' names are read again; a word an example or an
